@@ -1,0 +1,6 @@
+//! Server functions: the thin layer pages call. Each parses its input, finds the acting
+//! agent and hands over to `server::services`, where rules and permissions live.
+
+pub mod agents;
+pub mod customers;
+pub mod tickets;

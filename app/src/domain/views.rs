@@ -1,0 +1,187 @@
+//! What the server sends to pages: plain data, times already rendered in the viewer's
+//! timezone and language (so the browser needs no timezone database).
+
+use serde::{Deserialize, Serialize};
+
+use super::{Lang, Priority, Role, StatusCategory};
+
+/// An instant as shown to one viewer: `text` in their timezone and language, `iso` in UTC
+/// for `<time datetime>`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shown {
+    pub text: String,
+    pub iso: String,
+}
+
+/// Who is signed in, as the page needs it. Embedded in every page so the browser knows it
+/// at hydration without a round trip.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    pub agent_id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub language: Lang,
+    pub timezone: String,
+}
+
+/// A status, as data.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusView {
+    pub id: i64,
+    pub name: String,
+    pub category: StatusCategory,
+    /// Set for the built-in statuses, whose names are translated.
+    pub system_key: Option<String>,
+}
+
+/// One row of the ticket list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TicketListItem {
+    pub id: i64,
+    pub number: String,
+    pub title: String,
+    pub status: StatusView,
+    pub priority: Priority,
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub assignee_name: Option<String>,
+    pub updated: Shown,
+}
+
+/// A page of the ticket list. `next` is the keyset cursor for the following page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TicketPage {
+    pub items: Vec<TicketListItem>,
+    pub next: Option<i64>,
+}
+
+/// One comment on a ticket.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CommentView {
+    pub id: i64,
+    pub author: String,
+    pub internal: bool,
+    pub body_html: String,
+    pub at: Shown,
+    pub attachments: Vec<AttachmentView>,
+}
+
+/// A file attached to a ticket or a comment.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AttachmentView {
+    pub id: i64,
+    pub filename: String,
+    pub size: i64,
+    pub url: String,
+}
+
+/// What one change did.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum EventKind {
+    Created,
+    Changed { field: String, old: Option<String>, new: Option<String> },
+    Commented { internal: bool },
+    Attached { filename: String },
+}
+
+/// One entry of a ticket's history.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EventView {
+    pub actor: String,
+    pub at: Shown,
+    pub kind: EventKind,
+}
+
+/// Everything the ticket page shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TicketView {
+    pub id: i64,
+    pub number: String,
+    pub title: String,
+    pub description: String,
+    pub description_html: String,
+    pub status: StatusView,
+    pub priority: Priority,
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub requester: Option<ContactView>,
+    pub assignee_id: Option<i64>,
+    pub assignee_name: Option<String>,
+    pub version: i64,
+    pub created: Shown,
+    pub updated: Shown,
+    pub comments: Vec<CommentView>,
+    pub events: Vec<EventView>,
+    pub attachments: Vec<AttachmentView>,
+    /// Whether the viewer may edit the fields (not only comment).
+    pub can_edit: bool,
+}
+
+/// A customer's contact.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactView {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub language: Lang,
+}
+
+/// A customer (project) in lists.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CustomerSummary {
+    pub id: i64,
+    pub name: String,
+    pub timezone: String,
+    pub open_tickets: i64,
+    pub contacts: i64,
+}
+
+/// The customer page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CustomerView {
+    pub id: i64,
+    pub name: String,
+    pub timezone: String,
+    pub contacts: Vec<ContactView>,
+    pub recent_tickets: Vec<TicketListItem>,
+    pub open_tickets: i64,
+    pub created: Shown,
+}
+
+/// An agent, as lists and pickers show them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AgentView {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub active: bool,
+    pub language: Lang,
+    pub timezone: String,
+    /// True while the agent has not yet chosen a password.
+    pub invited: bool,
+}
+
+/// What the new-ticket form offers to pick from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TicketFormOptions {
+    pub customers: Vec<CustomerChoice>,
+    pub agents: Vec<AgentView>,
+}
+
+/// A customer with its contacts, for the new-ticket form.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CustomerChoice {
+    pub id: i64,
+    pub name: String,
+    pub contacts: Vec<ContactView>,
+}
+
+/// A one-time link an admin hands to an invited agent (or one whose password was reset).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteLink {
+    pub agent_id: i64,
+    pub name: String,
+    pub url: String,
+}

@@ -1,0 +1,104 @@
+//! Customer (project) and contact rules.
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::{ContactInput, ContactView, CustomerChoice, CustomerInput, CustomerSummary, CustomerView, Lang, Problem};
+use crate::error::AppError;
+use crate::server::render::{parse_tz, shown};
+use crate::server::store::customers::{self as store, ContactRow};
+use crate::server::{Actor, Db};
+
+/// How many recent tickets the customer page shows.
+const RECENT: usize = 20;
+
+/// The most customers a list shows.
+pub const LIST_LIMIT: i64 = 500;
+
+fn contact_view(c: ContactRow) -> ContactView {
+    ContactView { id: c.id, name: c.name, email: c.email, language: Lang::parse(&c.language).unwrap_or(Lang::En) }
+}
+
+fn check_tz(tz: &str) -> Result<(), AppError> {
+    parse_tz(tz).map(|_| ()).ok_or_else(|| AppError::invalid("timezone", Problem::BadTimezone))
+}
+
+/// Customers by name.
+///
+/// # Errors
+/// Database errors.
+pub async fn list(db: &Db, _actor: &Actor) -> Result<Vec<CustomerSummary>, AppError> {
+    Ok(store::list(db, LIST_LIMIT)
+        .await?
+        .into_iter()
+        .map(|c| CustomerSummary { id: c.id, name: c.name, timezone: c.timezone, open_tickets: c.open_tickets, contacts: c.contacts })
+        .collect())
+}
+
+/// Creates a customer.
+///
+/// # Errors
+/// `Invalid` for an unknown timezone or a name in use.
+pub async fn create(db: &Db, _actor: &Actor, c: CustomerInput, now: DateTime<Utc>) -> Result<i64, AppError> {
+    check_tz(&c.timezone)?;
+    store::insert(db, &c.name, &c.timezone, crate::server::db::now_micros(now))
+        .await
+        .map_err(|e| super::unique_to_field(e, "name"))
+}
+
+/// Renames a customer or changes its timezone.
+///
+/// # Errors
+/// `NotFound`, or `Invalid` for an unknown timezone or a name in use.
+pub async fn update(db: &Db, _actor: &Actor, id: i64, c: CustomerInput, now: DateTime<Utc>) -> Result<(), AppError> {
+    check_tz(&c.timezone)?;
+    store::update(db, id, &c.name, &c.timezone, crate::server::db::now_micros(now))
+        .await
+        .map_err(|e| super::unique_to_field(e, "name"))
+}
+
+/// The customer page: details, contacts, recent tickets.
+///
+/// # Errors
+/// `NotFound` for an unknown customer.
+pub async fn view(db: &Db, actor: &Actor, id: i64) -> Result<CustomerView, AppError> {
+    let c = store::get(db, id).await?;
+    let contacts = store::contacts(db, id).await?.into_iter().map(contact_view).collect();
+    let recent = super::tickets::list(db, actor, Some(id), None).await?.items.into_iter().take(RECENT).collect();
+    Ok(CustomerView {
+        id: c.id,
+        name: c.name,
+        timezone: c.timezone,
+        contacts,
+        recent_tickets: recent,
+        open_tickets: c.open_tickets,
+        created: shown(c.created_at, actor.timezone, actor.language),
+    })
+}
+
+/// Adds a contact to a customer.
+///
+/// # Errors
+/// `NotFound` for an unknown customer, `Invalid` for an email the customer already has.
+pub async fn add_contact(db: &Db, _actor: &Actor, customer_id: i64, c: ContactInput, now: DateTime<Utc>) -> Result<i64, AppError> {
+    store::get(db, customer_id).await?;
+    store::insert_contact(db, customer_id, &c.name, c.email.as_str(), c.language.as_str(), crate::server::db::now_micros(now))
+        .await
+        .map_err(|e| super::unique_to_field(e, "email"))
+}
+
+/// Customers with their contacts, for the new-ticket form.
+///
+/// # Errors
+/// Database errors.
+pub async fn choices(db: &Db, _actor: &Actor) -> Result<Vec<CustomerChoice>, AppError> {
+    let customers = store::list(db, LIST_LIMIT).await?;
+    let mut contacts = store::all_contacts(db, 5000).await?;
+    Ok(customers
+        .into_iter()
+        .map(|c| {
+            let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut contacts).into_iter().partition(|k| k.customer_id == c.id);
+            contacts = rest;
+            CustomerChoice { id: c.id, name: c.name, contacts: mine.into_iter().map(contact_view).collect() }
+        })
+        .collect())
+}

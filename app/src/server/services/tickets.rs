@@ -1,0 +1,356 @@
+//! Ticket rules: who may see and change what, how a change becomes events, and how stale
+//! writes are refused instead of silently overwriting.
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::{
+    AttachmentView, CommentView, EventKind, EventView, NewComment, NewTicket, Priority, Problem, Shown, StatusCategory,
+    StatusView, TicketEdit, TicketListItem, TicketPage, TicketView, display_number,
+};
+use crate::error::AppError;
+use crate::server::render::{markdown, shown};
+use crate::server::store::tickets::{self as store, FieldChange, ListFilter, TicketRow, TicketUpdate, UpdateOutcome};
+use crate::server::store::{agents, customers};
+use crate::server::{Actor, Db};
+
+/// The largest attachment accepted, in bytes.
+pub const MAX_ATTACHMENT: usize = 10 * 1024 * 1024;
+/// Ticket list page size.
+pub const PAGE_SIZE: i64 = 50;
+
+fn at(actor: &Actor, t: DateTime<Utc>) -> Shown {
+    shown(t, actor.timezone, actor.language)
+}
+
+/// Builds a status view from stored columns.
+pub fn status_view(id: i64, name: &str, category: &str, key: Option<&str>) -> StatusView {
+    StatusView {
+        id,
+        name: name.to_owned(),
+        category: StatusCategory::parse(category).unwrap_or(StatusCategory::Active),
+        system_key: key.map(str::to_owned),
+    }
+}
+
+fn list_item(actor: &Actor, r: &TicketRow) -> TicketListItem {
+    TicketListItem {
+        id: r.id,
+        number: display_number(r.number),
+        title: r.title.clone(),
+        status: status_view(r.status_id, &r.status_name, &r.status_category, r.status_key.as_deref()),
+        priority: Priority::parse(&r.priority).unwrap_or(Priority::Normal),
+        customer_id: r.customer_id,
+        customer_name: r.customer_name.clone(),
+        assignee_name: r.assignee_name.clone(),
+        updated: at(actor, r.updated_at),
+    }
+}
+
+/// Whether `actor` may change the fields of a ticket assigned to `assignee`: managers always;
+/// agents when it is theirs or nobody's. Anyone signed in may comment.
+pub fn can_edit(actor: &Actor, assignee: Option<i64>) -> bool {
+    actor.role.is_manager() || assignee.is_none_or(|a| a == actor.id)
+}
+
+/// A page of tickets, newest first.
+///
+/// # Errors
+/// Database errors.
+pub async fn list(db: &Db, actor: &Actor, customer_id: Option<i64>, before_id: Option<i64>) -> Result<TicketPage, AppError> {
+    let rows = store::list(db, &ListFilter { customer_id, before_id, limit: PAGE_SIZE + 1 }).await?;
+    let more = rows.len() as i64 > PAGE_SIZE;
+    let items: Vec<_> = rows.iter().take(PAGE_SIZE as usize).map(|r| list_item(actor, r)).collect();
+    let next = if more { items.last().map(|i| i.id) } else { None };
+    Ok(TicketPage { items, next })
+}
+
+/// Every status, for pickers.
+///
+/// # Errors
+/// Database errors.
+pub async fn statuses(db: &Db) -> Result<Vec<StatusView>, AppError> {
+    Ok(store::statuses(db)
+        .await?
+        .iter()
+        .map(|s| status_view(s.id, &s.name, &s.category, s.system_key.as_deref()))
+        .collect())
+}
+
+async fn check_assignee(db: &Db, actor: &Actor, assignee: Option<i64>) -> Result<(), AppError> {
+    let Some(id) = assignee else { return Ok(()) };
+    if id != actor.id && !actor.role.is_manager() {
+        return Err(AppError::Forbidden);
+    }
+    match agents::get(db, id).await {
+        Ok(a) if a.active => Ok(()),
+        Ok(_) | Err(sqlx::Error::RowNotFound) => Err(AppError::invalid("assignee_id", Problem::NotAvailable)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Opens a ticket. Agents may assign it to themselves; managers to anyone.
+///
+/// # Errors
+/// `Invalid` for an unknown customer, a requester of another customer or an inactive
+/// assignee; `Forbidden` when an agent assigns it to someone else.
+pub async fn create(db: &Db, actor: &Actor, t: NewTicket, now: DateTime<Utc>) -> Result<(i64, String), AppError> {
+    match customers::get(db, t.customer_id).await {
+        Ok(_) => {}
+        Err(sqlx::Error::RowNotFound) => return Err(AppError::invalid("customer_id", Problem::NotAvailable)),
+        Err(e) => return Err(e.into()),
+    }
+    if let Some(r) = t.requester_id {
+        match customers::contact(db, r).await {
+            Ok(c) if c.customer_id == t.customer_id => {}
+            Ok(_) | Err(sqlx::Error::RowNotFound) => return Err(AppError::invalid("requester_id", Problem::NotAvailable)),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    check_assignee(db, actor, t.assignee_id).await?;
+    let status = store::statuses(db).await?.into_iter().next().ok_or(AppError::Internal)?;
+    let (id, number) = store::insert(
+        db,
+        &store::NewTicketRow {
+            title: &t.title,
+            description: &t.description,
+            status_id: status.id,
+            priority: t.priority.as_str(),
+            customer_id: t.customer_id,
+            requester_id: t.requester_id,
+            assignee_id: t.assignee_id,
+            created_by: Some(actor.id),
+        },
+        crate::server::db::now_micros(now),
+    )
+    .await?;
+    Ok((id, display_number(number)))
+}
+
+/// Everything the ticket page shows, by display number (`ACC-1042`).
+///
+/// # Errors
+/// `NotFound` for an unknown number.
+pub async fn view_by_number(db: &Db, actor: &Actor, number: &str) -> Result<TicketView, AppError> {
+    let n = crate::domain::parse_display_number(number).ok_or(AppError::NotFound)?;
+    let row = store::by_number(db, n).await?;
+    view(db, actor, row).await
+}
+
+/// Everything the ticket page shows, by id.
+///
+/// # Errors
+/// `NotFound` for an unknown id.
+pub async fn view_by_id(db: &Db, actor: &Actor, id: i64) -> Result<TicketView, AppError> {
+    let row = store::get(db, id).await?;
+    view(db, actor, row).await
+}
+
+async fn view(db: &Db, actor: &Actor, row: TicketRow) -> Result<TicketView, AppError> {
+    let statuses = statuses(db).await?;
+    let attachments = store::attachments(db, row.id).await?;
+    let attachment_view = |a: &store::AttachmentRow| AttachmentView {
+        id: a.id,
+        filename: a.filename.clone(),
+        size: a.size,
+        url: format!("/attachments/{}/{}", a.id, urlencode(&a.filename)),
+    };
+    let comments = store::comments(db, row.id)
+        .await?
+        .into_iter()
+        .map(|c| CommentView {
+            id: c.id,
+            author: c.author_name.unwrap_or_default(),
+            internal: c.internal,
+            body_html: markdown(&c.body),
+            at: at(actor, c.created_at),
+            attachments: attachments.iter().filter(|a| a.comment_id == Some(c.id)).map(attachment_view).collect(),
+        })
+        .collect();
+    let events = store::events(db, row.id)
+        .await?
+        .into_iter()
+        .map(|e| EventView {
+            actor: e.actor_name.unwrap_or_default(),
+            at: at(actor, e.at),
+            kind: match e.kind.as_str() {
+                "created" => EventKind::Created,
+                "replied" => EventKind::Commented { internal: false },
+                "noted" => EventKind::Commented { internal: true },
+                "attached" => EventKind::Attached { filename: e.new_value.unwrap_or_default() },
+                _ => {
+                    let field = e.field.unwrap_or_default();
+                    let shown_value = |v: Option<String>| v.map(|v| event_value(&field, &v, &statuses));
+                    EventKind::Changed { old: shown_value(e.old_value), new: shown_value(e.new_value), field }
+                }
+            },
+        })
+        .collect();
+    let requester = match row.requester_id {
+        Some(id) => customers::contact(db, id).await.ok().map(|c| crate::domain::ContactView {
+            id: c.id,
+            name: c.name,
+            email: c.email,
+            language: crate::domain::Lang::parse(&c.language).unwrap_or(crate::domain::Lang::En),
+        }),
+        None => None,
+    };
+    Ok(TicketView {
+        id: row.id,
+        number: display_number(row.number),
+        title: row.title.clone(),
+        description_html: markdown(&row.description),
+        description: row.description.clone(),
+        status: status_view(row.status_id, &row.status_name, &row.status_category, row.status_key.as_deref()),
+        priority: Priority::parse(&row.priority).unwrap_or(Priority::Normal),
+        customer_id: row.customer_id,
+        customer_name: row.customer_name.clone(),
+        requester,
+        assignee_id: row.assignee_id,
+        assignee_name: row.assignee_name.clone(),
+        version: row.version,
+        created: at(actor, row.created_at),
+        updated: at(actor, row.updated_at),
+        comments,
+        events,
+        attachments: attachments.iter().filter(|a| a.comment_id.is_none()).map(attachment_view).collect(),
+        can_edit: can_edit(actor, row.assignee_id),
+    })
+}
+
+/// Status changes are stored by id; the page shows the status's (translated) name via a
+/// `status:<key or name>` marker the UI understands.
+fn event_value(field: &str, v: &str, statuses: &[StatusView]) -> String {
+    if field == "status" {
+        if let Some(s) = v.parse::<i64>().ok().and_then(|id| statuses.iter().find(|s| s.id == id)) {
+            return match &s.system_key {
+                Some(k) => format!("status:{k}"),
+                None => s.name.clone(),
+            };
+        }
+    }
+    if field == "priority" {
+        return format!("priority:{v}");
+    }
+    v.to_owned()
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Applies an edit made on `edit.version`. Only changed fields are written and logged.
+///
+/// # Errors
+/// `Forbidden` when the actor may not edit this ticket (or assign it to someone else),
+/// `Conflict` when someone changed it since the actor read it, `Invalid` for an unknown
+/// status or an inactive assignee.
+pub async fn edit(db: &Db, actor: &Actor, id: i64, edit: TicketEdit, now: DateTime<Utc>) -> Result<TicketView, AppError> {
+    let row = store::get(db, id).await?;
+    if !can_edit(actor, row.assignee_id) {
+        return Err(AppError::Forbidden);
+    }
+    if row.version != edit.version {
+        return Err(stale(db, id).await?);
+    }
+    let mut u = TicketUpdate::default();
+    let mut changes = Vec::new();
+    if let Some(title) = edit.title.filter(|t| *t != row.title) {
+        changes.push(FieldChange { field: "title", old: Some(row.title.clone()), new: Some(title.clone()) });
+        u.title = Some(title);
+    }
+    if let Some(d) = edit.description.filter(|d| *d != row.description) {
+        changes.push(FieldChange { field: "description", old: None, new: None });
+        u.description = Some(d);
+    }
+    if let Some(s) = edit.status_id.filter(|s| *s != row.status_id) {
+        if !store::statuses(db).await?.iter().any(|x| x.id == s) {
+            return Err(AppError::invalid("status_id", Problem::NotAvailable));
+        }
+        changes.push(FieldChange { field: "status", old: Some(row.status_id.to_string()), new: Some(s.to_string()) });
+        u.status_id = Some(s);
+    }
+    if let Some(p) = edit.priority.filter(|p| p.as_str() != row.priority) {
+        changes.push(FieldChange { field: "priority", old: Some(row.priority.clone()), new: Some(p.as_str().to_owned()) });
+        u.priority = Some(p.as_str().to_owned());
+    }
+    if let Some(a) = edit.assignee_id.filter(|a| *a != row.assignee_id) {
+        check_assignee(db, actor, a).await?;
+        let new_name = match a {
+            Some(id) => Some(agents::get(db, id).await?.name),
+            None => None,
+        };
+        changes.push(FieldChange { field: "assignee", old: row.assignee_name.clone(), new: new_name });
+        u.assignee_id = Some(a);
+    }
+    if changes.is_empty() {
+        return view(db, actor, row).await;
+    }
+    match store::update(db, id, edit.version, &u, &changes, actor.id, crate::server::db::now_micros(now)).await? {
+        UpdateOutcome::Saved { .. } => view_by_id(db, actor, id).await,
+        UpdateOutcome::Stale { current_version, last_actor } => {
+            Err(AppError::Conflict { by: last_actor.unwrap_or_default(), current_version })
+        }
+    }
+}
+
+async fn stale(db: &Db, id: i64) -> Result<AppError, AppError> {
+    let row = store::get(db, id).await?;
+    let by = store::events(db, id)
+        .await?
+        .into_iter()
+        .rev()
+        .find(|e| e.kind == "changed" || e.kind == "created")
+        .and_then(|e| e.actor_name)
+        .unwrap_or_default();
+    Ok(AppError::Conflict { by, current_version: row.version })
+}
+
+/// Adds a public reply or an internal note.
+///
+/// # Errors
+/// `NotFound` for an unknown ticket.
+pub async fn comment(db: &Db, actor: &Actor, ticket_id: i64, c: NewComment, now: DateTime<Utc>) -> Result<i64, AppError> {
+    store::get(db, ticket_id).await?;
+    Ok(store::insert_comment(db, ticket_id, actor.id, &c.body, c.internal, crate::server::db::now_micros(now)).await?)
+}
+
+/// Stores an uploaded file on a ticket.
+///
+/// # Errors
+/// `NotFound` for an unknown ticket, `Invalid` for an empty or oversized file or a bad name.
+pub async fn attach(db: &Db, actor: &Actor, ticket_id: i64, filename: &str, content_type: &str, data: &[u8], now: DateTime<Utc>) -> Result<i64, AppError> {
+    store::get(db, ticket_id).await?;
+    let name: String = filename
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or("")
+        .chars()
+        .filter(|c| !c.is_control() && *c != '"')
+        .take(200)
+        .collect();
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(AppError::invalid("file", Problem::Required));
+    }
+    if data.is_empty() {
+        return Err(AppError::invalid("file", Problem::Required));
+    }
+    if data.len() > MAX_ATTACHMENT {
+        return Err(AppError::invalid("file", Problem::TooLong(MAX_ATTACHMENT)));
+    }
+    let ct = if content_type.is_empty() || content_type.len() > 100 { "application/octet-stream" } else { content_type };
+    Ok(store::insert_attachment(db, ticket_id, None, name, ct, data, actor.id, crate::server::db::now_micros(now)).await?)
+}
+
+/// An attachment's metadata and bytes, for those who may see its ticket (every agent).
+///
+/// # Errors
+/// `NotFound` for an unknown attachment.
+pub async fn attachment(db: &Db, _actor: &Actor, id: i64) -> Result<(store::AttachmentRow, Vec<u8>), AppError> {
+    Ok(store::attachment(db, id).await?)
+}

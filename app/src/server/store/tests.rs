@@ -1,0 +1,262 @@
+//! Storage tests: every body runs on SQLite and on PostgreSQL (see `testing`).
+
+use chrono::{TimeDelta, TimeZone, Utc};
+
+use super::tickets::{FieldChange, ListFilter, NewTicketRow, TicketUpdate, UpdateOutcome};
+use super::{agents, customers, sessions, settings, tickets};
+use crate::server::db::Db;
+use crate::server::testing::each_backend;
+
+fn t0() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 2, 9, 30, 15).unwrap() + TimeDelta::microseconds(123_456)
+}
+
+async fn agent(db: &Db, email: &str) -> i64 {
+    agents::insert(
+        db,
+        &agents::NewAgentRow {
+            email,
+            name: email,
+            role: "agent",
+            password_hash: Some("x"),
+            language: "sv",
+            timezone: "Europe/Stockholm",
+            invite_token_hash: None,
+            invite_expires_at: None,
+        },
+        t0(),
+    )
+    .await
+    .unwrap()
+}
+
+async fn ticket(db: &Db, customer_id: i64, by: i64) -> (i64, i64) {
+    let status = tickets::statuses(db).await.unwrap()[0].id;
+    tickets::insert(
+        db,
+        &NewTicketRow {
+            title: "Printer on fire",
+            description: "It *burns*",
+            status_id: status,
+            priority: "high",
+            customer_id,
+            requester_id: None,
+            assignee_id: None,
+            created_by: Some(by),
+        },
+        t0(),
+    )
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn agents_round_trip_and_emails_are_unique() {
+    each_backend(|db| async move {
+        let id = agent(&db, "anna@example.com").await;
+        let a = agents::get(&db, id).await.unwrap();
+        assert_eq!(a.email, "anna@example.com");
+        assert_eq!(a.timezone, "Europe/Stockholm");
+        assert!(a.active);
+        assert_eq!(a.created_at, t0(), "instants survive the round trip to the microsecond");
+        let dup = agents::insert(
+            &db,
+            &agents::NewAgentRow {
+                email: "anna@example.com",
+                name: "Other",
+                role: "agent",
+                password_hash: None,
+                language: "en",
+                timezone: "UTC",
+                invite_token_hash: None,
+                invite_expires_at: None,
+            },
+            t0(),
+        )
+        .await;
+        assert!(matches!(dup, Err(sqlx::Error::Database(e)) if e.is_unique_violation()));
+        assert!(matches!(agents::get(&db, 999_999).await, Err(sqlx::Error::RowNotFound)));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn sessions_expire_and_die_with_deactivation() {
+    each_backend(|db| async move {
+        let id = agent(&db, "s@example.com").await;
+        sessions::insert(&db, "h1", id, t0(), t0() + TimeDelta::days(1)).await.unwrap();
+        assert_eq!(sessions::agent_for(&db, "h1", t0()).await.unwrap().map(|a| a.id), Some(id));
+        assert!(sessions::agent_for(&db, "h1", t0() + TimeDelta::days(2)).await.unwrap().is_none(), "expired");
+        assert!(sessions::agent_for(&db, "nope", t0()).await.unwrap().is_none());
+        agents::set_active(&db, id, false).await.unwrap();
+        assert!(sessions::agent_for(&db, "h1", t0()).await.unwrap().is_none(), "deactivation ends sessions");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn failed_sign_ins_count_until_a_success() {
+    each_backend(|db| async move {
+        let since = t0() - TimeDelta::minutes(15);
+        for i in 0..3 {
+            sessions::record_attempt(&db, "x@example.com", false, t0() + TimeDelta::seconds(i)).await.unwrap();
+        }
+        assert_eq!(sessions::recent_failures(&db, "x@example.com", since).await.unwrap(), 3);
+        sessions::record_attempt(&db, "x@example.com", true, t0() + TimeDelta::seconds(10)).await.unwrap();
+        assert_eq!(sessions::recent_failures(&db, "x@example.com", since).await.unwrap(), 0);
+        sessions::record_attempt(&db, "x@example.com", false, t0() + TimeDelta::seconds(20)).await.unwrap();
+        assert_eq!(sessions::recent_failures(&db, "x@example.com", since).await.unwrap(), 1);
+        assert_eq!(sessions::recent_failures(&db, "other@example.com", since).await.unwrap(), 0);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn customers_and_contacts_round_trip() {
+    each_backend(|db| async move {
+        let c = customers::insert(&db, "Nordhavn", "Europe/Stockholm", t0()).await.unwrap();
+        customers::insert_contact(&db, c, "Karin", "karin@n.example", "sv", t0()).await.unwrap();
+        let dup = customers::insert_contact(&db, c, "Karin 2", "karin@n.example", "sv", t0()).await;
+        assert!(matches!(dup, Err(sqlx::Error::Database(e)) if e.is_unique_violation()));
+        customers::update(&db, c, "Nordhavn AB", "Europe/Oslo", t0()).await.unwrap();
+        let row = customers::get(&db, c).await.unwrap();
+        assert_eq!((row.name.as_str(), row.timezone.as_str(), row.contacts), ("Nordhavn AB", "Europe/Oslo", 1));
+        assert!(matches!(customers::update(&db, 9999, "x", "UTC", t0()).await, Err(sqlx::Error::RowNotFound)));
+        assert_eq!(customers::list(&db, 10).await.unwrap().len(), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn tickets_get_consecutive_numbers_and_a_created_event() {
+    each_backend(|db| async move {
+        let a = agent(&db, "a@example.com").await;
+        let c = customers::insert(&db, "C", "UTC", t0()).await.unwrap();
+        let (id1, n1) = ticket(&db, c, a).await;
+        let (_, n2) = ticket(&db, c, a).await;
+        assert_eq!(n1, 1001);
+        assert_eq!(n2, 1002);
+        let t = tickets::by_number(&db, 1001).await.unwrap();
+        assert_eq!(t.id, id1);
+        assert_eq!(t.status_key.as_deref(), Some("new"));
+        assert_eq!(t.customer_name, "C");
+        assert_eq!(t.version, 1);
+        let events = tickets::events(&db, id1).await.unwrap();
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].kind, "created");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_default_statuses_cover_every_category_in_order() {
+    each_backend(|db| async move {
+        let s = tickets::statuses(&db).await.unwrap();
+        let keys: Vec<_> = s.iter().map(|s| s.system_key.clone().unwrap_or_default()).collect();
+        assert_eq!(keys, ["new", "open", "in_progress", "waiting_customer", "waiting_third", "resolved", "closed"]);
+        let cats: Vec<_> = s.iter().map(|s| s.category.as_str()).collect();
+        assert_eq!(cats, ["new", "active", "active", "waiting_on_customer", "waiting_on_third_party", "resolved", "closed"]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn updates_need_the_current_version_and_log_each_change() {
+    each_backend(|db| async move {
+        let a = agent(&db, "a@example.com").await;
+        let c = customers::insert(&db, "C", "UTC", t0()).await.unwrap();
+        let (id, _) = ticket(&db, c, a).await;
+        let u = TicketUpdate { title: Some("New title".into()), priority: Some("low".into()), ..Default::default() };
+        let changes = [
+            FieldChange { field: "title", old: Some("Printer on fire".into()), new: Some("New title".into()) },
+            FieldChange { field: "priority", old: Some("high".into()), new: Some("low".into()) },
+        ];
+        let later = t0() + TimeDelta::minutes(5);
+        assert_eq!(tickets::update(&db, id, 1, &u, &changes, a, later).await.unwrap(), UpdateOutcome::Saved { version: 2 });
+        let stale = tickets::update(&db, id, 1, &u, &changes, a, later).await.unwrap();
+        assert_eq!(stale, UpdateOutcome::Stale { current_version: 2, last_actor: Some("a@example.com".into()) });
+        let t = tickets::get(&db, id).await.unwrap();
+        assert_eq!((t.title.as_str(), t.priority.as_str(), t.version), ("New title", "low", 2));
+        assert_eq!(t.updated_at, later);
+        let events = tickets::events(&db, id).await.unwrap();
+        let logged: Vec<_> = events.iter().map(|e| (e.kind.as_str(), e.field.as_deref(), e.new_value.as_deref())).collect();
+        assert_eq!(logged, [("created", None, None), ("changed", Some("title"), Some("New title")), ("changed", Some("priority"), Some("low"))]);
+        let unassign = TicketUpdate { assignee_id: Some(None), ..Default::default() };
+        assert!(matches!(tickets::update(&db, id, 2, &unassign, &[], a, later).await.unwrap(), UpdateOutcome::Saved { version: 3 }));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn comments_and_attachments_are_stored_with_events() {
+    each_backend(|db| async move {
+        let a = agent(&db, "a@example.com").await;
+        let c = customers::insert(&db, "C", "UTC", t0()).await.unwrap();
+        let (id, _) = ticket(&db, c, a).await;
+        tickets::insert_comment(&db, id, a, "public", false, t0()).await.unwrap();
+        tickets::insert_comment(&db, id, a, "private", true, t0()).await.unwrap();
+        let cs = tickets::comments(&db, id).await.unwrap();
+        assert_eq!(cs.iter().map(|c| (c.body.as_str(), c.internal)).collect::<Vec<_>>(), [("public", false), ("private", true)]);
+        let bytes = vec![0u8, 1, 2, 255];
+        let att = tickets::insert_attachment(&db, id, None, "log.bin", "application/octet-stream", &bytes, a, t0()).await.unwrap();
+        let (meta, data) = tickets::attachment(&db, att).await.unwrap();
+        assert_eq!((meta.filename.as_str(), meta.size, data), ("log.bin", 4, bytes));
+        let kinds: Vec<_> = tickets::events(&db, id).await.unwrap().into_iter().map(|e| e.kind).collect();
+        assert_eq!(kinds, ["created", "replied", "noted", "attached"]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn ticket_lists_page_by_keyset_and_filter_by_customer() {
+    each_backend(|db| async move {
+        let a = agent(&db, "a@example.com").await;
+        let c1 = customers::insert(&db, "One", "UTC", t0()).await.unwrap();
+        let c2 = customers::insert(&db, "Two", "UTC", t0()).await.unwrap();
+        for i in 0..5 {
+            ticket(&db, if i % 2 == 0 { c1 } else { c2 }, a).await;
+        }
+        let first = tickets::list(&db, &ListFilter { limit: 2, ..Default::default() }).await.unwrap();
+        assert_eq!(first.iter().map(|t| t.number).collect::<Vec<_>>(), [1005, 1004]);
+        let next = tickets::list(&db, &ListFilter { limit: 2, before_id: Some(first[1].id), ..Default::default() }).await.unwrap();
+        assert_eq!(next.iter().map(|t| t.number).collect::<Vec<_>>(), [1003, 1002]);
+        let one = tickets::list(&db, &ListFilter { limit: 10, customer_id: Some(c1), ..Default::default() }).await.unwrap();
+        assert_eq!(one.iter().map(|t| t.number).collect::<Vec<_>>(), [1005, 1003, 1001]);
+        let both = tickets::list(&db, &ListFilter { limit: 1, customer_id: Some(c2), before_id: Some(one[0].id) }).await.unwrap();
+        assert_eq!(both.iter().map(|t| t.number).collect::<Vec<_>>(), [1004]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn settings_keep_the_first_value_written() {
+    each_backend(|db| async move {
+        assert_eq!(settings::get_or_insert(&db, "k", "first").await.unwrap(), "first");
+        assert_eq!(settings::get_or_insert(&db, "k", "second").await.unwrap(), "first");
+        assert_eq!(settings::get(&db, "missing").await.unwrap(), None);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn demo_data_loads_once() {
+    each_backend(|db| async move {
+        let now = Utc::now();
+        let first = crate::server::demo::load(&db, now).await.unwrap();
+        assert_eq!(first, crate::server::demo::DemoOutcome::Loaded { tickets: 300 });
+        assert_eq!(crate::server::demo::load(&db, now).await.unwrap(), crate::server::demo::DemoOutcome::AlreadyLoaded);
+        assert_eq!(tickets::count(&db).await.unwrap(), 300);
+        assert_eq!(agents::count(&db).await.unwrap(), 5);
+        assert_eq!(customers::list(&db, 10).await.unwrap().len(), 3);
+        // Every status is used, and the oldest ticket is about 60 days old.
+        let statuses = tickets::statuses(&db).await.unwrap();
+        let all = tickets::list(&db, &ListFilter { limit: 1000, ..Default::default() }).await.unwrap();
+        for s in &statuses {
+            assert!(all.iter().any(|t| t.status_id == s.id), "no demo ticket in {}", s.name);
+        }
+        let oldest = all.iter().map(|t| t.created_at).min().unwrap();
+        assert!(now - oldest > TimeDelta::days(58) && now - oldest <= TimeDelta::days(61));
+        assert!(all.iter().all(|t| t.updated_at <= now));
+    })
+    .await;
+}

@@ -1,0 +1,453 @@
+//! Tickets, their comments, attachments and the event log that records every change.
+
+use chrono::{DateTime, Utc};
+
+use crate::on_db;
+use crate::server::db::Db;
+
+/// A status as stored.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct StatusRow {
+    pub id: i64,
+    pub name: String,
+    pub category: String,
+    pub system_key: Option<String>,
+}
+
+/// A ticket with the names it refers to, for lists and the ticket page.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct TicketRow {
+    pub id: i64,
+    pub number: i64,
+    pub title: String,
+    pub description: String,
+    pub priority: String,
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub requester_id: Option<i64>,
+    pub assignee_id: Option<i64>,
+    pub assignee_name: Option<String>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub status_id: i64,
+    pub status_name: String,
+    pub status_category: String,
+    pub status_key: Option<String>,
+}
+
+const SELECT: &str = "SELECT t.id, t.number, t.title, t.description, t.priority, t.customer_id, c.name AS customer_name,
+    t.requester_id, t.assignee_id, a.name AS assignee_name, t.version, t.created_at, t.updated_at,
+    s.id AS status_id, s.name AS status_name, s.category AS status_category, s.system_key AS status_key
+    FROM tickets t
+    JOIN customers c ON c.id = t.customer_id
+    JOIN statuses s ON s.id = t.status_id
+    LEFT JOIN agents a ON a.id = t.assignee_id";
+
+/// The stored fields of a new ticket.
+pub struct NewTicketRow<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub status_id: i64,
+    pub priority: &'a str,
+    pub customer_id: i64,
+    pub requester_id: Option<i64>,
+    pub assignee_id: Option<i64>,
+    pub created_by: Option<i64>,
+}
+
+/// A change of one field, as the event log stores it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldChange {
+    pub field: &'static str,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+/// One stored event with its actor's name.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct EventRow {
+    pub id: i64,
+    pub actor_name: Option<String>,
+    pub at: DateTime<Utc>,
+    pub kind: String,
+    pub field: Option<String>,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+}
+
+/// One stored comment with its author's name.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct CommentRow {
+    pub id: i64,
+    pub author_name: Option<String>,
+    pub body: String,
+    pub internal: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// An attachment's metadata.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct AttachmentRow {
+    pub id: i64,
+    pub ticket_id: i64,
+    pub comment_id: Option<i64>,
+    pub filename: String,
+    pub content_type: String,
+    pub size: i64,
+}
+
+/// Every status, in workflow order.
+///
+/// # Errors
+/// Database errors.
+pub async fn statuses(db: &Db) -> Result<Vec<StatusRow>, sqlx::Error> {
+    on_db!(db, |p| sqlx::query_as::<_, StatusRow>(
+        "SELECT id, name, category, system_key FROM statuses ORDER BY position, id")
+        .fetch_all(p)
+        .await)
+}
+
+/// Inserts a ticket with the next number and its `created` event, in one transaction.
+/// Returns (id, number).
+///
+/// # Errors
+/// Database errors (a foreign key violation for a missing customer, contact or agent).
+pub async fn insert(db: &Db, t: &NewTicketRow<'_>, now: DateTime<Utc>) -> Result<(i64, i64), sqlx::Error> {
+    on_db!(db, |p| {
+        let mut tx = p.begin().await?;
+        let number = sqlx::query_scalar::<_, i64>(
+            "UPDATE counters SET value = value + 1 WHERE name = 'ticket_number' RETURNING value")
+            .fetch_one(&mut *tx)
+            .await?;
+        let id = sqlx::query_scalar::<_, i64>(
+            "INSERT INTO tickets (number, title, description, status_id, priority, customer_id, requester_id, assignee_id, created_by, version, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $11) RETURNING id")
+            .bind(number)
+            .bind(t.title)
+            .bind(t.description)
+            .bind(t.status_id)
+            .bind(t.priority)
+            .bind(t.customer_id)
+            .bind(t.requester_id)
+            .bind(t.assignee_id)
+            .bind(t.created_by)
+            .bind(now)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO ticket_events (ticket_id, actor_agent_id, at, kind) VALUES ($1, $2, $3, 'created')")
+            .bind(id)
+            .bind(t.created_by)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok((id, number))
+    })
+}
+
+/// One ticket by id.
+///
+/// # Errors
+/// `RowNotFound` when there is none.
+pub async fn get(db: &Db, id: i64) -> Result<TicketRow, sqlx::Error> {
+    let sql = format!("{SELECT} WHERE t.id = $1");
+    on_db!(db, |p| sqlx::query_as::<_, TicketRow>(&sql).bind(id).fetch_one(p).await)
+}
+
+/// One ticket by its number.
+///
+/// # Errors
+/// `RowNotFound` when there is none.
+pub async fn by_number(db: &Db, number: i64) -> Result<TicketRow, sqlx::Error> {
+    let sql = format!("{SELECT} WHERE t.number = $1");
+    on_db!(db, |p| sqlx::query_as::<_, TicketRow>(&sql).bind(number).fetch_one(p).await)
+}
+
+/// Which tickets a list shows.
+#[derive(Clone, Debug, Default)]
+pub struct ListFilter {
+    pub customer_id: Option<i64>,
+    /// Keyset cursor: only tickets with a smaller id (the list runs newest first).
+    pub before_id: Option<i64>,
+    pub limit: i64,
+}
+
+/// A page of tickets, newest first, by keyset (never OFFSET).
+///
+/// # Errors
+/// Database errors.
+pub async fn list(db: &Db, f: &ListFilter) -> Result<Vec<TicketRow>, sqlx::Error> {
+    let mut sql = format!("{SELECT} WHERE 1 = 1");
+    let mut n = 0;
+    let mut next = || {
+        n += 1;
+        n
+    };
+    if f.customer_id.is_some() {
+        sql.push_str(&format!(" AND t.customer_id = ${}", next()));
+    }
+    if f.before_id.is_some() {
+        sql.push_str(&format!(" AND t.id < ${}", next()));
+    }
+    sql.push_str(&format!(" ORDER BY t.id DESC LIMIT ${}", next()));
+    on_db!(db, |p| {
+        let mut q = sqlx::query_as::<_, TicketRow>(&sql);
+        if let Some(c) = f.customer_id {
+            q = q.bind(c);
+        }
+        if let Some(b) = f.before_id {
+            q = q.bind(b);
+        }
+        q.bind(f.limit).fetch_all(p).await
+    })
+}
+
+/// The new values of an update. `None` leaves a field unchanged.
+#[derive(Clone, Debug, Default)]
+pub struct TicketUpdate {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub status_id: Option<i64>,
+    pub priority: Option<String>,
+    pub assignee_id: Option<Option<i64>>,
+}
+
+/// What an update came to.
+#[derive(Clone, Debug, PartialEq)]
+pub enum UpdateOutcome {
+    /// Stored; the ticket now has this version.
+    Saved { version: i64 },
+    /// The ticket is at another version than the caller read.
+    Stale { current_version: i64, last_actor: Option<String> },
+}
+
+/// Applies `u` if the ticket is still at `expected_version`, bumps the version and records
+/// one event per changed field, all in one transaction.
+///
+/// # Errors
+/// `RowNotFound` when the ticket does not exist; other database errors.
+pub async fn update(
+    db: &Db,
+    id: i64,
+    expected_version: i64,
+    u: &TicketUpdate,
+    changes: &[FieldChange],
+    actor_id: i64,
+    now: DateTime<Utc>,
+) -> Result<UpdateOutcome, sqlx::Error> {
+    let mut sets = vec!["version = version + 1".to_owned(), "updated_at = $1".to_owned()];
+    let mut n = 1;
+    let mut col = |name: &str| {
+        n += 1;
+        sets.push(format!("{name} = ${n}"));
+    };
+    if u.title.is_some() {
+        col("title");
+    }
+    if u.description.is_some() {
+        col("description");
+    }
+    if u.status_id.is_some() {
+        col("status_id");
+    }
+    if u.priority.is_some() {
+        col("priority");
+    }
+    if u.assignee_id.is_some() {
+        col("assignee_id");
+    }
+    let sql = format!("UPDATE tickets SET {} WHERE id = ${} AND version = ${} RETURNING version", sets.join(", "), n + 1, n + 2);
+    on_db!(db, |p| {
+        let mut tx = p.begin().await?;
+        let mut q = sqlx::query_scalar::<_, i64>(&sql).bind(now);
+        if let Some(v) = &u.title {
+            q = q.bind(v);
+        }
+        if let Some(v) = &u.description {
+            q = q.bind(v);
+        }
+        if let Some(v) = u.status_id {
+            q = q.bind(v);
+        }
+        if let Some(v) = &u.priority {
+            q = q.bind(v);
+        }
+        if let Some(v) = u.assignee_id {
+            q = q.bind(v);
+        }
+        let saved = q.bind(id).bind(expected_version).fetch_optional(&mut *tx).await?;
+        let Some(version) = saved else {
+            let current_version = sqlx::query_scalar::<_, i64>("SELECT version FROM tickets WHERE id = $1")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+            let last_actor = sqlx::query_scalar::<_, Option<String>>(
+                "SELECT a.name FROM ticket_events e LEFT JOIN agents a ON a.id = e.actor_agent_id
+                 WHERE e.ticket_id = $1 AND e.kind IN ('created', 'changed') ORDER BY e.id DESC LIMIT 1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .flatten();
+            return Ok(UpdateOutcome::Stale { current_version, last_actor });
+        };
+        for c in changes {
+            sqlx::query(
+                "INSERT INTO ticket_events (ticket_id, actor_agent_id, at, kind, field, old_value, new_value)
+                 VALUES ($1, $2, $3, 'changed', $4, $5, $6)")
+                .bind(id)
+                .bind(actor_id)
+                .bind(now)
+                .bind(c.field)
+                .bind(&c.old)
+                .bind(&c.new)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(UpdateOutcome::Saved { version })
+    })
+}
+
+/// Adds a comment and its event; touches the ticket's `updated_at`.
+///
+/// # Errors
+/// Database errors.
+pub async fn insert_comment(db: &Db, ticket_id: i64, author_agent_id: i64, body: &str, internal: bool, now: DateTime<Utc>) -> Result<i64, sqlx::Error> {
+    on_db!(db, |p| {
+        let mut tx = p.begin().await?;
+        let id = sqlx::query_scalar::<_, i64>(
+            "INSERT INTO comments (ticket_id, author_agent_id, body, internal, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
+            .bind(ticket_id)
+            .bind(author_agent_id)
+            .bind(body)
+            .bind(internal)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO ticket_events (ticket_id, actor_agent_id, at, kind, new_value) VALUES ($1, $2, $3, $4, $5)")
+            .bind(ticket_id)
+            .bind(author_agent_id)
+            .bind(now)
+            .bind(if internal { "noted" } else { "replied" })
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE tickets SET updated_at = $1 WHERE id = $2").bind(now).bind(ticket_id).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(id)
+    })
+}
+
+/// A ticket's comments, oldest first.
+///
+/// # Errors
+/// Database errors.
+pub async fn comments(db: &Db, ticket_id: i64) -> Result<Vec<CommentRow>, sqlx::Error> {
+    on_db!(db, |p| sqlx::query_as::<_, CommentRow>(
+        "SELECT m.id, COALESCE(a.name, k.name) AS author_name, m.body, m.internal, m.created_at
+         FROM comments m LEFT JOIN agents a ON a.id = m.author_agent_id LEFT JOIN contacts k ON k.id = m.author_contact_id
+         WHERE m.ticket_id = $1 ORDER BY m.id LIMIT 2000")
+        .bind(ticket_id)
+        .fetch_all(p)
+        .await)
+}
+
+/// A ticket's events, oldest first.
+///
+/// # Errors
+/// Database errors.
+pub async fn events(db: &Db, ticket_id: i64) -> Result<Vec<EventRow>, sqlx::Error> {
+    on_db!(db, |p| sqlx::query_as::<_, EventRow>(
+        "SELECT e.id, a.name AS actor_name, e.at, e.kind, e.field, e.old_value, e.new_value
+         FROM ticket_events e LEFT JOIN agents a ON a.id = e.actor_agent_id
+         WHERE e.ticket_id = $1 ORDER BY e.id LIMIT 5000")
+        .bind(ticket_id)
+        .fetch_all(p)
+        .await)
+}
+
+/// Stores a file on a ticket (and optionally a comment) with its event.
+///
+/// # Errors
+/// Database errors.
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_attachment(
+    db: &Db,
+    ticket_id: i64,
+    comment_id: Option<i64>,
+    filename: &str,
+    content_type: &str,
+    data: &[u8],
+    uploaded_by: i64,
+    now: DateTime<Utc>,
+) -> Result<i64, sqlx::Error> {
+    let size = i64::try_from(data.len()).unwrap_or(i64::MAX);
+    on_db!(db, |p| {
+        let mut tx = p.begin().await?;
+        let id = sqlx::query_scalar::<_, i64>(
+            "INSERT INTO attachments (ticket_id, comment_id, filename, content_type, size, data, uploaded_by, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
+            .bind(ticket_id)
+            .bind(comment_id)
+            .bind(filename)
+            .bind(content_type)
+            .bind(size)
+            .bind(data)
+            .bind(uploaded_by)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO ticket_events (ticket_id, actor_agent_id, at, kind, new_value) VALUES ($1, $2, $3, 'attached', $4)")
+            .bind(ticket_id)
+            .bind(uploaded_by)
+            .bind(now)
+            .bind(filename)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE tickets SET updated_at = $1 WHERE id = $2").bind(now).bind(ticket_id).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(id)
+    })
+}
+
+/// A ticket's attachments (metadata only), oldest first.
+///
+/// # Errors
+/// Database errors.
+pub async fn attachments(db: &Db, ticket_id: i64) -> Result<Vec<AttachmentRow>, sqlx::Error> {
+    on_db!(db, |p| sqlx::query_as::<_, AttachmentRow>(
+        "SELECT id, ticket_id, comment_id, filename, content_type, size FROM attachments WHERE ticket_id = $1 ORDER BY id LIMIT 1000")
+        .bind(ticket_id)
+        .fetch_all(p)
+        .await)
+}
+
+/// One attachment with its bytes.
+///
+/// # Errors
+/// `RowNotFound` when there is none.
+pub async fn attachment(db: &Db, id: i64) -> Result<(AttachmentRow, Vec<u8>), sqlx::Error> {
+    #[derive(sqlx::FromRow)]
+    struct WithData {
+        #[sqlx(flatten)]
+        meta: AttachmentRow,
+        data: Vec<u8>,
+    }
+    let r = on_db!(db, |p| sqlx::query_as::<_, WithData>(
+        "SELECT id, ticket_id, comment_id, filename, content_type, size, data FROM attachments WHERE id = $1")
+        .bind(id)
+        .fetch_one(p)
+        .await)?;
+    Ok((r.meta, r.data))
+}
+
+/// How many tickets exist.
+///
+/// # Errors
+/// Database errors.
+pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
+    on_db!(db, |p| sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM tickets").fetch_one(p).await)
+}

@@ -1,0 +1,106 @@
+//! Test support: a fresh database on each backend, so the same test body runs on SQLite and
+//! on PostgreSQL. PostgreSQL tests get their own database, so tests run in parallel.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use super::db::Db;
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// The PostgreSQL server tests use (`ACCORD_TEST_PG_URL`, default the local `test` database).
+pub fn pg_admin_url() -> String {
+    std::env::var("ACCORD_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+fn unique(prefix: &str) -> String {
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    format!("{prefix}_{}_{n}_{nanos}", std::process::id())
+}
+
+/// A migrated, empty database of one backend, removed again by [`TestDb::cleanup`].
+pub struct TestDb {
+    pub db: Db,
+    /// The URL, for starting a real server on the same database.
+    pub url: String,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    File(std::path::PathBuf),
+    PgDatabase(String),
+}
+
+impl TestDb {
+    /// A fresh SQLite file in the temp folder.
+    pub async fn sqlite() -> TestDb {
+        let path = std::env::temp_dir().join(format!("{}.db", unique("accord_test")));
+        let url = format!("sqlite://{}", path.display());
+        let db = Db::open(&url).await.expect("open sqlite");
+        db.migrate().await.expect("migrate sqlite");
+        TestDb { db, url, cleanup: Cleanup::File(path) }
+    }
+
+    /// A fresh PostgreSQL database, or `None` (after a loud notice) when the server does not
+    /// answer. Under `CI=true` an unreachable server fails the test instead.
+    pub async fn postgres() -> Option<TestDb> {
+        let admin_url = pg_admin_url();
+        let admin = match Db::open(&admin_url).await {
+            Ok(Db::Postgres(p)) => p,
+            Ok(_) => panic!("ACCORD_TEST_PG_URL is not a PostgreSQL URL"),
+            Err(e) => {
+                if std::env::var("CI").is_ok_and(|v| v == "true") {
+                    panic!("PostgreSQL at {admin_url} is unreachable and CI=true: {e}");
+                }
+                eprintln!("\n!!! PostgreSQL at {admin_url} is unreachable ({e}): PostgreSQL tests SKIPPED !!!\n");
+                return None;
+            }
+        };
+        let name = unique("accord_t");
+        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await.expect("create test database");
+        admin.close().await;
+        let base = admin_url.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap_or(admin_url.clone());
+        let url = format!("{base}/{name}");
+        let db = Db::open(&url).await.expect("open test database");
+        db.migrate().await.expect("migrate postgres");
+        Some(TestDb { db, url, cleanup: Cleanup::PgDatabase(name) })
+    }
+
+    /// Closes the pool and removes the database.
+    pub async fn cleanup(self) {
+        self.db.close().await;
+        match self.cleanup {
+            Cleanup::File(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+            }
+            Cleanup::PgDatabase(name) => {
+                if let Ok(Db::Postgres(admin)) = Db::open(&pg_admin_url()).await {
+                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&admin).await;
+                    admin.close().await;
+                }
+            }
+        }
+    }
+}
+
+/// Fresh databases of every reachable backend: SQLite always, PostgreSQL when it answers.
+pub async fn all_backends() -> Vec<TestDb> {
+    let mut out = vec![TestDb::sqlite().await];
+    out.extend(TestDb::postgres().await);
+    out
+}
+
+/// Runs `body` once per backend on a fresh database, then removes it.
+pub async fn each_backend<F, Fut>(body: F)
+where
+    F: Fn(Db) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for t in all_backends().await {
+        eprintln!("-- on {}", t.db.backend());
+        body(t.db.clone()).await;
+        t.cleanup().await;
+    }
+}

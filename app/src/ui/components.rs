@@ -1,0 +1,164 @@
+//! Building blocks shared by the pages.
+
+use leptos::prelude::*;
+
+use super::{use_session, use_tr};
+use crate::domain::{Priority, Role, StatusView, TicketListItem};
+use crate::error::AppError;
+
+/// Timezones offered in pickers (any IANA name is accepted when typed).
+pub const TIMEZONES: &[&str] = &[
+    "UTC", "Europe/Stockholm", "Europe/Copenhagen", "Europe/Oslo", "Europe/Helsinki", "Europe/Moscow",
+    "Europe/London", "Europe/Berlin", "Europe/Paris", "Europe/Warsaw", "America/New_York", "America/Chicago",
+    "America/Los_Angeles", "Asia/Dubai", "Asia/Kolkata", "Asia/Singapore", "Asia/Tokyo", "Australia/Sydney",
+];
+
+/// The frame of every signed-in page: navigation bar and content.
+#[component]
+pub fn Page(children: Children) -> impl IntoView {
+    let t = use_tr();
+    let session = use_session();
+    let is_admin = session.as_ref().is_some_and(|s| s.role == Role::Admin);
+    let who = session.as_ref().map(|s| s.name.clone()).unwrap_or_default();
+    let role = session.as_ref().map(|s| t.role(s.role)).unwrap_or_default();
+    view! {
+        <header class="topbar">
+            <a class="brand" href="/tickets">
+                <span class="logo" aria-hidden="true">"◆"</span>
+                {t.app_name}
+            </a>
+            <nav class="mainnav">
+                <a href="/tickets">{t.nav_tickets}</a>
+                <a href="/customers">{t.nav_customers}</a>
+                <Show when=move || is_admin>
+                    <a href="/admin/agents">{t.nav_agents}</a>
+                </Show>
+            </nav>
+            <a class="button primary small newticket" href="/tickets/new">"+ "{t.nav_new_ticket}</a>
+            <div class="me">
+                <a href="/profile" class="who" title=role>{who}</a>
+                <form method="post" action="/auth/logout" class="inline">
+                    <button type="submit" class="link">{t.sign_out}</button>
+                </form>
+            </div>
+        </header>
+        <main class="content">{children()}</main>
+    }
+}
+
+/// A translated message for an error from the server.
+#[component]
+pub fn ErrorNotice(err: AppError) -> impl IntoView {
+    let t = use_tr();
+    let (text, login) = match &err {
+        AppError::NotFound => (t.not_found_body.to_owned(), false),
+        AppError::Forbidden => (t.forbidden.to_owned(), false),
+        AppError::Unauthorized => (t.session_ended.to_owned(), true),
+        AppError::Throttled => (t.throttled.to_owned(), false),
+        AppError::Transport(_) => (t.network_error.to_owned(), false),
+        AppError::Invalid(errs) => (errs.iter().map(|e| t.problem(&e.problem)).collect::<Vec<_>>().join(" "), false),
+        AppError::Conflict { by, .. } => (crate::i18n::fill(t.conflict, &[("by", by)]), false),
+        AppError::Internal => (t.server_error.to_owned(), false),
+    };
+    view! {
+        <div class="notice error" role="alert">
+            {text}
+            <Show when=move || login>
+                " "<a href="/login">{t.sign_in}</a>
+            </Show>
+        </div>
+    }
+}
+
+/// The message for one field of a failed submission, if it names that field.
+#[component]
+pub fn FieldMsg(#[prop(into)] err: Signal<Option<AppError>>, field: &'static str) -> impl IntoView {
+    let t = use_tr();
+    let msg = move || err.get().and_then(|e| e.field(field)).map(|p| t.problem(&p));
+    view! { <span class="field-error" role="alert">{msg}</span> }
+}
+
+/// A non-field error of a failed submission (forbidden, server error, …).
+#[component]
+pub fn FormError(#[prop(into)] err: Signal<Option<AppError>>) -> impl IntoView {
+    let general = move || err.get().filter(|e| !matches!(e, AppError::Invalid(_) | AppError::Conflict { .. }));
+    view! { {move || general().map(|e| view! { <ErrorNotice err=e/> })} }
+}
+
+/// A status badge, coloured by category.
+#[component]
+pub fn StatusBadge(status: StatusView) -> impl IntoView {
+    let t = use_tr();
+    let class = format!("badge status {}", status.category.as_str());
+    view! { <span class=class>{t.status(&status)}</span> }
+}
+
+/// A priority badge.
+#[component]
+pub fn PriorityBadge(priority: Priority) -> impl IntoView {
+    let t = use_tr();
+    let class = format!("badge prio {}", priority.as_str());
+    view! { <span class=class>{t.priority(priority)}</span> }
+}
+
+/// A table of tickets that becomes a list of cards on a phone.
+#[component]
+pub fn TicketTable(items: Vec<TicketListItem>) -> impl IntoView {
+    let t = use_tr();
+    if items.is_empty() {
+        return view! { <p class="empty">{t.no_tickets}</p> }.into_any();
+    }
+    let rows = items
+        .into_iter()
+        .map(|i| {
+            let href = format!("/tickets/{}", i.number);
+            let customer_href = format!("/customers/{}", i.customer_id);
+            let assignee = i.assignee_name.clone().unwrap_or_else(|| t.unassigned.to_owned());
+            view! {
+                <tr>
+                    <td class="num" data-label=t.col_number><a href=href.clone()>{i.number.clone()}</a></td>
+                    <td class="title" data-label=t.col_title><a href=href>{i.title.clone()}</a></td>
+                    <td data-label=t.col_status><StatusBadge status=i.status.clone()/></td>
+                    <td data-label=t.col_priority><PriorityBadge priority=i.priority/></td>
+                    <td data-label=t.col_customer><a href=customer_href>{i.customer_name.clone()}</a></td>
+                    <td data-label=t.col_assignee class:muted=i.assignee_name.is_none()>{assignee}</td>
+                    <td data-label=t.col_updated><time datetime=i.updated.iso.clone()>{i.updated.text.clone()}</time></td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table class="tickets">
+            <thead>
+                <tr>
+                    <th>{t.col_number}</th>
+                    <th>{t.col_title}</th>
+                    <th>{t.col_status}</th>
+                    <th>{t.col_priority}</th>
+                    <th>{t.col_customer}</th>
+                    <th>{t.col_assignee}</th>
+                    <th>{t.col_updated}</th>
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+    .into_any()
+}
+
+/// The error an action ended with, as a signal for field messages.
+pub fn action_error<T, S>(value: S) -> Signal<Option<AppError>>
+where
+    T: Clone + Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    Signal::derive(move || value.get().and_then(|r| r.err()))
+}
+
+/// Sets the HTTP status of the page being rendered (404 for a missing ticket, say).
+pub fn set_status(_code: u16) {
+    #[cfg(feature = "ssr")]
+    if let (Some(r), Ok(code)) = (use_context::<leptos_axum::ResponseOptions>(), http::StatusCode::from_u16(_code)) {
+        r.set_status(code);
+    }
+}

@@ -1,0 +1,210 @@
+//! Customers (projects): the list with a create form, and one customer's page with its
+//! contacts and recent tickets.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+use crate::api::customers::{AddContact, CreateCustomer, UpdateCustomer, get_customer, list_customers};
+use crate::domain::{CustomerView, Lang};
+use crate::ui::components::{ErrorNotice, FieldMsg, FormError, Page, TIMEZONES, TicketTable, action_error};
+use crate::ui::use_tr;
+
+/// A datalist of common timezones for the timezone inputs.
+#[component]
+pub fn TimezoneList() -> impl IntoView {
+    view! { <datalist id="timezones">{TIMEZONES.iter().map(|z| view! { <option value=*z></option> }).collect_view()}</datalist> }
+}
+
+/// `/customers`.
+#[component]
+pub fn CustomersPage() -> impl IntoView {
+    let t = use_tr();
+    let list = Resource::new(|| (), |_| list_customers());
+    let create = ServerAction::<CreateCustomer>::new();
+    let err = action_error(create.value());
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(id)) = create.value().get() {
+            navigate(&format!("/customers/{id}"), Default::default());
+        }
+    });
+    let body = move || {
+        Suspend::new(async move {
+            match list.await {
+                Ok(cs) if cs.is_empty() => view! { <p class="empty">{t.no_customers}</p> }.into_any(),
+                Ok(cs) => {
+                    let rows = cs
+                        .into_iter()
+                        .map(|c| view! {
+                            <tr>
+                                <td data-label=t.name><a href=format!("/customers/{}", c.id)>{c.name}</a></td>
+                                <td data-label=t.timezone>{c.timezone}</td>
+                                <td data-label=t.contacts class="n">{c.contacts}</td>
+                                <td data-label=t.open_tickets class="n">{c.open_tickets}</td>
+                            </tr>
+                        })
+                        .collect_view();
+                    view! {
+                        <div class="card flush">
+                            <table class="list">
+                                <thead><tr><th>{t.name}</th><th>{t.timezone}</th><th class="n">{t.contacts}</th><th class="n">{t.open_tickets}</th></tr></thead>
+                                <tbody>{rows}</tbody>
+                            </table>
+                        </div>
+                    }
+                    .into_any()
+                }
+                Err(e) => view! { <ErrorNotice err=e/> }.into_any(),
+            }
+        })
+    };
+    view! {
+        <Title text=t.customers_title/>
+        <Page>
+            <div class="page-head"><h1>{t.customers_title}</h1></div>
+            <div class="split">
+                <div><Transition fallback=move || view! { <p class="muted">{t.loading}</p> }>{body}</Transition></div>
+                <div class="card">
+                    <h2>{t.new_customer}</h2>
+                    <ActionForm action=create>
+                        <div class="stack">
+                            <label>{t.name}
+                                <input name="form[name]" required maxlength="120"/>
+                                <FieldMsg err field="name"/>
+                            </label>
+                            <label>{t.timezone}
+                                <input name="form[timezone]" list="timezones" required value="Europe/Stockholm"/>
+                                <FieldMsg err field="timezone"/>
+                            </label>
+                            <TimezoneList/>
+                            <FormError err/>
+                            <button type="submit" class="button primary">{t.create}</button>
+                        </div>
+                    </ActionForm>
+                </div>
+            </div>
+        </Page>
+    }
+}
+
+/// `/customers/:id`.
+#[component]
+pub fn CustomerPage() -> impl IntoView {
+    let t = use_tr();
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+    let reload = RwSignal::new(0u32);
+    let customer = Resource::new(move || (id(), reload.get()), |(id, _)| get_customer(id));
+    let body = move || {
+        Suspend::new(async move {
+            match customer.await {
+                Ok(c) => view! { <CustomerDetail c reload/> }.into_any(),
+                Err(e) => view! { <ErrorNotice err=e/> }.into_any(),
+            }
+        })
+    };
+    view! {
+        <Page>
+            <Transition fallback=move || view! { <p class="muted">{t.loading}</p> }>{body}</Transition>
+        </Page>
+    }
+}
+
+#[component]
+fn CustomerDetail(c: CustomerView, reload: RwSignal<u32>) -> impl IntoView {
+    let t = use_tr();
+    let update = ServerAction::<UpdateCustomer>::new();
+    let add = ServerAction::<AddContact>::new();
+    let update_err = action_error(update.value());
+    let add_err = action_error(add.value());
+    Effect::new(move |_| {
+        if matches!(update.value().get(), Some(Ok(_))) || matches!(add.value().get(), Some(Ok(_))) {
+            reload.update(|n| *n += 1);
+        }
+    });
+    let editing = RwSignal::new(false);
+    let id = c.id;
+    let contacts_empty = c.contacts.is_empty();
+    let contacts = c
+        .contacts
+        .iter()
+        .map(|k| view! {
+            <tr>
+                <td data-label=t.name>{k.name.clone()}</td>
+                <td data-label=t.email><a href=format!("mailto:{}", k.email)>{k.email.clone()}</a></td>
+                <td data-label=t.language>{k.language.native_name()}</td>
+            </tr>
+        })
+        .collect_view();
+    let new_ticket = format!("/tickets/new?customer={}", c.id);
+    let lang_options = Lang::ALL.iter().map(|l| view! { <option value=l.as_str()>{l.native_name()}</option> }).collect_view();
+    let (name, tz) = (StoredValue::new(c.name.clone()), StoredValue::new(c.timezone.clone()));
+    view! {
+        <Title text=c.name.clone()/>
+        <div class="page-head">
+            <div>
+                <h1>{c.name.clone()}</h1>
+                <p class="muted">{c.timezone.clone()}" · "{t.open_tickets}": "{c.open_tickets}" · "{t.created}" "{c.created.text.clone()}</p>
+            </div>
+            <div class="row">
+                <button type="button" class="button" on:click=move |_| editing.update(|e| *e = !*e)>{t.edit_customer}</button>
+                <a class="button primary" href=new_ticket>"+ "{t.nav_new_ticket}</a>
+            </div>
+        </div>
+        <Show when=move || editing.get()>
+            <div class="card narrow">
+                <ActionForm action=update>
+                    <div class="stack">
+                        <input type="hidden" name="id" value=id.to_string()/>
+                        <label>{t.name}
+                            <input name="form[name]" required value=name.get_value()/>
+                            <FieldMsg err=update_err field="name"/>
+                        </label>
+                        <label>{t.timezone}
+                            <input name="form[timezone]" list="timezones" required value=tz.get_value()/>
+                            <FieldMsg err=update_err field="timezone"/>
+                        </label>
+                        <TimezoneList/>
+                        <FormError err=update_err/>
+                        <div class="row"><button type="submit" class="button primary">{t.save}</button></div>
+                    </div>
+                </ActionForm>
+            </div>
+        </Show>
+        <div class="split">
+            <section>
+                <h2>{t.recent_tickets}</h2>
+                <div class="card flush"><TicketTable items=c.recent_tickets.clone()/></div>
+            </section>
+            <section class="card">
+                <h2>{t.contacts}</h2>
+                <Show when=move || !contacts_empty fallback=move || view! { <p class="muted">{t.no_contacts}</p> }>
+                    <table class="list compact">
+                        <thead><tr><th>{t.name}</th><th>{t.email}</th><th>{t.language}</th></tr></thead>
+                        <tbody>{contacts.clone()}</tbody>
+                    </table>
+                </Show>
+                <h3>{t.add_contact}</h3>
+                <ActionForm action=add>
+                    <div class="stack">
+                        <input type="hidden" name="customer_id" value=c.id.to_string()/>
+                        <label>{t.name}
+                            <input name="form[name]" required/>
+                            <FieldMsg err=add_err field="name"/>
+                        </label>
+                        <label>{t.email}
+                            <input name="form[email]" type="email" required/>
+                            <FieldMsg err=add_err field="email"/>
+                        </label>
+                        <label>{t.language}
+                            <select name="form[language]">{lang_options}</select>
+                        </label>
+                        <FormError err=add_err/>
+                        <div class="row"><button type="submit" class="button primary">{t.add_contact}</button></div>
+                    </div>
+                </ActionForm>
+            </section>
+        </div>
+    }
+}

@@ -1,0 +1,128 @@
+//! The new-ticket form. The requester list follows the chosen customer; an agent may
+//! assign the ticket to themselves, a manager to anyone.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use crate::api::tickets::{CreateTicket, new_ticket_options};
+use crate::domain::{Priority, TicketFormOptions};
+use crate::ui::components::{ErrorNotice, FieldMsg, FormError, Page, action_error};
+use crate::ui::{use_session, use_tr};
+
+/// `/tickets/new?customer=<id>`.
+#[component]
+pub fn NewTicketPage() -> impl IntoView {
+    let t = use_tr();
+    let options = Resource::new(|| (), |_| new_ticket_options());
+    let body = move || {
+        Suspend::new(async move {
+            match options.await {
+                Ok(o) => view! { <NewTicketForm options=o/> }.into_any(),
+                Err(e) => view! { <ErrorNotice err=e/> }.into_any(),
+            }
+        })
+    };
+    view! {
+        <Title text=t.new_ticket_title/>
+        <Page>
+            <div class="page-head"><h1>{t.new_ticket_title}</h1></div>
+            <Transition fallback=move || view! { <p class="muted">{t.loading}</p> }>{body}</Transition>
+        </Page>
+    }
+}
+
+#[component]
+fn NewTicketForm(options: TicketFormOptions) -> impl IntoView {
+    let t = use_tr();
+    let me = use_session();
+    let is_manager = me.as_ref().is_some_and(|s| s.role.is_manager());
+    let my_id = me.as_ref().map(|s| s.agent_id);
+    let q = use_query_map();
+    let create = ServerAction::<CreateTicket>::new();
+    let err = action_error(create.value());
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(number)) = create.value().get() {
+            navigate(&format!("/tickets/{number}"), Default::default());
+        }
+    });
+    let customer = RwSignal::new(q.read_untracked().get("customer").unwrap_or_default());
+    let customers = StoredValue::new(options.customers.clone());
+    let customer_options = options
+        .customers
+        .iter()
+        .map(|c| view! { <option value=c.id.to_string()>{c.name.clone()}</option> })
+        .collect_view();
+    let requester_options = move || {
+        let chosen = customer.get();
+        customers
+            .read_value()
+            .iter()
+            .find(|c| c.id.to_string() == chosen)
+            .map(|c| {
+                c.contacts
+                    .iter()
+                    .map(|k| view! { <option value=k.id.to_string()>{format!("{} <{}>", k.name, k.email)}</option> })
+                    .collect_view()
+            })
+    };
+    let priority_options = Priority::ALL
+        .iter()
+        .map(|p| view! { <option value=p.as_str() selected=*p == Priority::Normal>{t.priority(*p)}</option> })
+        .collect_view();
+    let agent_options = options
+        .agents
+        .iter()
+        .filter(|a| is_manager || Some(a.id) == my_id)
+        .map(|a| view! { <option value=a.id.to_string()>{a.name.clone()}</option> })
+        .collect_view();
+    view! {
+        <div class="card narrow">
+            <ActionForm action=create>
+                <div class="stack">
+                    <label>{t.col_customer}
+                        <select name="form[customer_id]" required prop:value=customer on:change=move |ev| customer.set(event_target_value(&ev))>
+                            <option value="">{t.choose_customer}</option>
+                            {customer_options}
+                        </select>
+                        <FieldMsg err field="customer_id"/>
+                    </label>
+                    <label>{t.requester}
+                        <select name="form[requester_id]">
+                            <option value="">{t.no_requester}</option>
+                            {requester_options}
+                        </select>
+                        <FieldMsg err field="requester_id"/>
+                    </label>
+                    <label>{t.title}
+                        <input name="form[title]" maxlength="200" required/>
+                        <FieldMsg err field="title"/>
+                    </label>
+                    <label>{t.description}
+                        <textarea name="form[description]" rows="8"></textarea>
+                        <span class="hint">{t.markdown_hint}</span>
+                        <FieldMsg err field="description"/>
+                    </label>
+                    <div class="two">
+                        <label>{t.col_priority}
+                            <select name="form[priority]">{priority_options}</select>
+                            <FieldMsg err field="priority"/>
+                        </label>
+                        <label>{t.col_assignee}
+                            <select name="form[assignee_id]">
+                                <option value="">{t.unassigned}</option>
+                                {agent_options}
+                            </select>
+                            <FieldMsg err field="assignee_id"/>
+                        </label>
+                    </div>
+                    <FormError err/>
+                    <div class="row">
+                        <button type="submit" class="button primary" disabled=move || create.pending().get()>{t.create_ticket}</button>
+                    </div>
+                </div>
+            </ActionForm>
+        </div>
+    }
+}

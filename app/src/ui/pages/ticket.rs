@@ -1,0 +1,419 @@
+//! The ticket page: description, conversation (public replies and internal notes, visibly
+//! different), attachments, history, and the properties panel. Edits carry the version they
+//! were made on; a stale edit is refused with the name of who changed it, and the agent's
+//! input stays in the form until they choose to overwrite or discard it.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::api::agents::list_agents;
+use crate::api::tickets::{AddComment, edit_ticket, get_ticket, list_statuses};
+use crate::domain::{AgentView, EventKind, EventView, Priority, StatusView, TicketEditForm, TicketView};
+use crate::error::AppError;
+use crate::i18n::{Tr, fill};
+use crate::ui::components::{ErrorNotice, FieldMsg, Page, PriorityBadge, StatusBadge, action_error, set_status};
+use crate::ui::{use_session, use_tr};
+
+/// `/tickets/ACC-1042`.
+#[component]
+pub fn TicketPage() -> impl IntoView {
+    let t = use_tr();
+    let params = use_params_map();
+    let number = move || params.read().get("number").unwrap_or_default();
+    let reload = RwSignal::new(0u32);
+    let ticket = Resource::new(move || (number(), reload.get()), |(n, _)| get_ticket(n));
+    let statuses = Resource::new(|| (), |_| list_statuses());
+    let agents = Resource::new(|| (), |_| list_agents());
+    let body = move || {
+        Suspend::new(async move {
+            match (ticket.await, statuses.await, agents.await) {
+                (Ok(tk), Ok(st), Ok(ag)) => view! { <TicketDetail ticket=tk statuses=st agents=ag reload/> }.into_any(),
+                (Err(AppError::NotFound), _, _) => {
+                    set_status(404);
+                    view! { <h1>{t.not_found_title}</h1><p>{t.not_found_body}</p> }.into_any()
+                }
+                (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => view! { <ErrorNotice err=e/> }.into_any(),
+            }
+        })
+    };
+    view! {
+        <Title text=number/>
+        <Page>
+            <Transition fallback=move || view! { <p class="muted">{t.loading}</p> }>{body}</Transition>
+        </Page>
+    }
+}
+
+/// The loaded ticket.
+#[component]
+fn TicketDetail(ticket: TicketView, statuses: Vec<StatusView>, agents: Vec<AgentView>, reload: RwSignal<u32>) -> impl IntoView {
+    let t = use_tr();
+    let tk = StoredValue::new(ticket.clone());
+    let fields = EditState::new(&ticket);
+    let editing = RwSignal::new(false);
+    let id = ticket.id;
+    let save = Action::new(move |form: &TicketEditForm| {
+        let form = form.clone();
+        async move { edit_ticket(id, form).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = save.value().get() {
+            reload.update(|n| *n += 1);
+        }
+    });
+    let submit = Callback::new(move |version: i64| {
+        save.dispatch(fields.form(&tk.read_value(), version));
+    });
+    let title_text = ticket.title.clone();
+    view! {
+        <div class="ticket-head">
+            <span class="ticket-num">{ticket.number.clone()}</span>
+            <h1>{title_text}</h1>
+            <div class="badges">
+                <StatusBadge status=ticket.status.clone()/>
+                <PriorityBadge priority=ticket.priority/>
+            </div>
+        </div>
+        <div class="ticket-grid">
+            <section class="ticket-main">
+                <Description ticket=ticket.clone() fields editing save submit/>
+                <Conversation ticket=ticket.clone() reload/>
+                <Attachments ticket=ticket.clone()/>
+                <History events=ticket.events.clone()/>
+            </section>
+            <aside class="ticket-side">
+                <Properties ticket=ticket.clone() statuses agents fields save submit reload/>
+                <div class="card meta">
+                    <dl>
+                        <dt>{t.col_customer}</dt>
+                        <dd><a href=format!("/customers/{}", ticket.customer_id)>{ticket.customer_name.clone()}</a></dd>
+                        <dt>{t.requester}</dt>
+                        <dd>{ticket.requester.as_ref().map(|r| format!("{} <{}>", r.name, r.email)).unwrap_or_else(|| t.none.to_owned())}</dd>
+                        <dt>{t.created}</dt>
+                        <dd><time datetime=ticket.created.iso.clone()>{ticket.created.text.clone()}</time></dd>
+                        <dt>{t.updated}</dt>
+                        <dd><time datetime=ticket.updated.iso.clone()>{ticket.updated.text.clone()}</time></dd>
+                    </dl>
+                </div>
+            </aside>
+        </div>
+    }
+}
+
+/// The editable fields, as signals, with the values they started from.
+#[derive(Clone, Copy)]
+struct EditState {
+    title: RwSignal<String>,
+    description: RwSignal<String>,
+    status: RwSignal<String>,
+    priority: RwSignal<String>,
+    assignee: RwSignal<String>,
+}
+
+impl EditState {
+    fn new(t: &TicketView) -> Self {
+        Self {
+            title: RwSignal::new(t.title.clone()),
+            description: RwSignal::new(t.description.clone()),
+            status: RwSignal::new(t.status.id.to_string()),
+            priority: RwSignal::new(t.priority.as_str().to_owned()),
+            assignee: RwSignal::new(t.assignee_id.map(|a| a.to_string()).unwrap_or_default()),
+        }
+    }
+
+    /// Only what differs from what was loaded, made on `version`.
+    fn form(&self, t: &TicketView, version: i64) -> TicketEditForm {
+        let changed = |now: String, was: String| (now != was).then_some(now);
+        TicketEditForm {
+            version,
+            title: changed(self.title.get_untracked(), t.title.clone()),
+            description: changed(self.description.get_untracked(), t.description.clone()),
+            status_id: changed(self.status.get_untracked(), t.status.id.to_string()),
+            priority: changed(self.priority.get_untracked(), t.priority.as_str().to_owned()),
+            assignee_id: changed(self.assignee.get_untracked(), t.assignee_id.map(|a| a.to_string()).unwrap_or_default()),
+        }
+    }
+}
+
+type SaveAction = Action<TicketEditForm, Result<TicketView, AppError>>;
+
+/// The description, rendered, or title and description as inputs while editing.
+#[component]
+fn Description(ticket: TicketView, fields: EditState, editing: RwSignal<bool>, save: SaveAction, submit: Callback<i64>) -> impl IntoView {
+    let t = use_tr();
+    let html = ticket.description_html.clone();
+    let empty = ticket.description.trim().is_empty();
+    let version = ticket.version;
+    let can_edit = ticket.can_edit;
+    let err = action_error(save.value());
+    view! {
+        <article class="card">
+            <div class="card-head">
+                <h2>{t.description}</h2>
+                <Show when=move || can_edit && !editing.get()>
+                    <button type="button" class="button small" on:click=move |_| editing.set(true)>{t.edit}</button>
+                </Show>
+            </div>
+            <Show
+                when=move || editing.get()
+                fallback=move || {
+                    let html = html.clone();
+                    view! {
+                        <Show when=move || !empty fallback=move || view! { <p class="muted">{t.no_description}</p> }>
+                            <div class="markdown" inner_html=html.clone()></div>
+                        </Show>
+                    }
+                }
+            >
+                <form class="stack" on:submit=move |ev| { ev.prevent_default(); submit.run(version); }>
+                    <label>{t.title}
+                        <input name="title" prop:value=fields.title on:input=move |ev| fields.title.set(event_target_value(&ev))/>
+                        <FieldMsg err field="title"/>
+                    </label>
+                    <label>{t.description}
+                        <textarea name="description" rows="8" prop:value=fields.description
+                            on:input=move |ev| fields.description.set(event_target_value(&ev))></textarea>
+                        <FieldMsg err field="description"/>
+                    </label>
+                    <p class="hint">{t.markdown_hint}</p>
+                    <div class="row">
+                        <button type="submit" class="button primary">{t.save}</button>
+                        <button type="button" class="button" on:click=move |_| editing.set(false)>{t.cancel}</button>
+                    </div>
+                </form>
+            </Show>
+        </article>
+    }
+}
+
+/// Status, priority and assignee, with the save button and the conflict notice.
+#[component]
+fn Properties(
+    ticket: TicketView,
+    statuses: Vec<StatusView>,
+    agents: Vec<AgentView>,
+    fields: EditState,
+    save: SaveAction,
+    submit: Callback<i64>,
+    reload: RwSignal<u32>,
+) -> impl IntoView {
+    let t = use_tr();
+    let me = use_session();
+    let is_manager = me.as_ref().is_some_and(|s| s.role.is_manager());
+    let my_id = me.as_ref().map(|s| s.agent_id);
+    let disabled = !ticket.can_edit;
+    let version = ticket.version;
+    let err = action_error(save.value());
+    let conflict = move || match save.value().get() {
+        Some(Err(AppError::Conflict { by, current_version })) => Some((by, current_version)),
+        _ => None,
+    };
+    let status_options = statuses
+        .iter()
+        .map(|s| view! { <option value=s.id.to_string()>{t.status(s)}</option> })
+        .collect_view();
+    let priority_options = Priority::ALL
+        .iter()
+        .map(|p| view! { <option value=p.as_str()>{t.priority(*p)}</option> })
+        .collect_view();
+    // Agents may take a ticket or let it go; managers may give it to anyone.
+    let current_assignee = ticket.assignee_id;
+    let agent_options = agents
+        .into_iter()
+        .filter(|a| a.active && (is_manager || Some(a.id) == my_id || Some(a.id) == current_assignee))
+        .map(|a| view! { <option value=a.id.to_string()>{a.name}</option> })
+        .collect_view();
+    view! {
+        <form class="card props stack" on:submit=move |ev| { ev.prevent_default(); submit.run(version); }>
+            <Show when=move || disabled>
+                <p class="hint">{t.read_only_hint}</p>
+            </Show>
+            <label>{t.col_status}
+                <select name="status_id" prop:value=fields.status disabled=disabled on:change=move |ev| fields.status.set(event_target_value(&ev))>
+                    {status_options}
+                </select>
+                <FieldMsg err field="status_id"/>
+            </label>
+            <label>{t.col_priority}
+                <select name="priority" prop:value=fields.priority disabled=disabled on:change=move |ev| fields.priority.set(event_target_value(&ev))>
+                    {priority_options}
+                </select>
+            </label>
+            <label>{t.col_assignee}
+                <select name="assignee_id" prop:value=fields.assignee disabled=disabled on:change=move |ev| fields.assignee.set(event_target_value(&ev))>
+                    <option value="">{t.unassigned}</option>
+                    {agent_options}
+                </select>
+                <FieldMsg err field="assignee_id"/>
+            </label>
+            <button type="submit" class="button primary wide" disabled=move || disabled || save.pending().get()>{t.save}</button>
+            {move || conflict().map(|(by, current)| view! {
+                <div class="notice conflict" role="alert">
+                    <p>{fill(t.conflict, &[("by", &by)])}</p>
+                    <div class="row">
+                        <button type="button" class="button primary small" on:click=move |_| submit.run(current)>{t.overwrite}</button>
+                        <button type="button" class="button small" on:click=move |_| reload.update(|n| *n += 1)>{t.discard_reload}</button>
+                    </div>
+                </div>
+            })}
+            {move || err.get().filter(|e| !matches!(e, AppError::Invalid(_) | AppError::Conflict { .. })).map(|e| view! { <ErrorNotice err=e/> })}
+        </form>
+    }
+}
+
+/// Replies and notes, oldest first, and the form to add one.
+#[component]
+fn Conversation(ticket: TicketView, reload: RwSignal<u32>) -> impl IntoView {
+    let t = use_tr();
+    let comment = ServerAction::<AddComment>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = comment.value().get() {
+            reload.update(|n| *n += 1);
+        }
+    });
+    let err = action_error(comment.value());
+    let internal = RwSignal::new(false);
+    let has_comments = !ticket.comments.is_empty();
+    let items = ticket
+        .comments
+        .into_iter()
+        .map(|c| {
+            let class = if c.internal { "comment internal" } else { "comment public" };
+            let kind = if c.internal { t.internal_note } else { t.public_reply };
+            view! {
+                <li class=class>
+                    <div class="comment-head">
+                        <strong>{c.author}</strong>
+                        <span class="kind">{kind}</span>
+                        <time datetime=c.at.iso>{c.at.text}</time>
+                    </div>
+                    <div class="markdown" inner_html=c.body_html></div>
+                </li>
+            }
+        })
+        .collect_view();
+    let id = ticket.id.to_string();
+    view! {
+        <section class="card">
+            <h2>{t.conversation}</h2>
+            <Show when=move || has_comments fallback=move || view! { <p class="muted">{t.no_comments}</p> }>
+                <ul class="comments">{items.clone()}</ul>
+            </Show>
+            <ActionForm action=comment>
+                <div class="comment-form stack" class:internal=move || internal.get()>
+                    <input type="hidden" name="ticket_id" value=id.clone()/>
+                    <div class="segmented" role="radiogroup">
+                        <label class:on=move || !internal.get()>
+                            <input type="radio" name="form[internal]" value="false" checked on:change=move |_| internal.set(false)/>
+                            {t.public_reply}
+                        </label>
+                        <label class:on=move || internal.get()>
+                            <input type="radio" name="form[internal]" value="true" on:change=move |_| internal.set(true)/>
+                            {t.internal_note}
+                        </label>
+                    </div>
+                    <textarea name="form[body]" rows="4" placeholder=t.comment_placeholder aria-label=t.conversation></textarea>
+                    <FieldMsg err field="body"/>
+                    <div class="row">
+                        <button type="submit" class="button primary" disabled=move || comment.pending().get()>
+                            {move || if internal.get() { t.add_note } else { t.add_reply }}
+                        </button>
+                    </div>
+                    {move || err.get().filter(|e| !matches!(e, AppError::Invalid(_))).map(|e| view! { <ErrorNotice err=e/> })}
+                </div>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// Files on the ticket and the upload form (a plain multipart post, so any browser works).
+#[component]
+fn Attachments(ticket: TicketView) -> impl IntoView {
+    let t = use_tr();
+    let q = use_query_map();
+    let upload_error = move || q.read().get("upload_error").map(|e| if e == "too_large" { t.too_large } else { t.server_error });
+    let action = format!("/tickets/{}/attachments", ticket.id);
+    let mut all = ticket.attachments.clone();
+    all.extend(ticket.comments.iter().flat_map(|c| c.attachments.clone()));
+    let empty = all.is_empty();
+    let items = all
+        .into_iter()
+        .map(|a| view! { <li><a href=a.url download=a.filename.clone()>{a.filename.clone()}</a>" "<span class="muted">{human_size(a.size)}</span></li> })
+        .collect_view();
+    view! {
+        <section class="card">
+            <h2>{t.attachments}</h2>
+            <Show when=move || !empty fallback=move || view! { <p class="muted">{t.no_attachments}</p> }>
+                <ul class="files">{items.clone()}</ul>
+            </Show>
+            {move || upload_error().map(|m| view! { <div class="notice error">{m}</div> })}
+            <form method="post" action=action enctype="multipart/form-data" class="row upload">
+                <input type="file" name="file" required aria-label=t.attachments/>
+                <button type="submit" class="button small">{t.upload}</button>
+            </form>
+        </section>
+    }
+}
+
+fn human_size(n: i64) -> String {
+    match n {
+        n if n >= 1024 * 1024 => format!("{:.1} MB", n as f64 / 1024.0 / 1024.0),
+        n if n >= 1024 => format!("{:.0} KB", n as f64 / 1024.0),
+        n => format!("{n} B"),
+    }
+}
+
+/// Every change, oldest first.
+#[component]
+fn History(events: Vec<EventView>) -> impl IntoView {
+    let t = use_tr();
+    let items = events
+        .into_iter()
+        .map(|e| {
+            let what = describe(t, &e.kind);
+            view! {
+                <li>
+                    <time datetime=e.at.iso>{e.at.text}</time>
+                    " "<strong>{e.actor}</strong>" "{what}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card">
+            <h2>{t.history}</h2>
+            <ol class="history">{items}</ol>
+        </section>
+    }
+}
+
+fn describe(t: &Tr, kind: &EventKind) -> String {
+    match kind {
+        EventKind::Created => t.ev_created.to_owned(),
+        EventKind::Commented { internal: false } => t.ev_replied.to_owned(),
+        EventKind::Commented { internal: true } => t.ev_noted.to_owned(),
+        EventKind::Attached { filename } => format!("{} {filename}", t.ev_attached),
+        EventKind::Changed { field, old, new } => {
+            let mut s = format!("{} {}", t.ev_changed, t.field(field));
+            if field != "description" {
+                let old = old.as_deref().map(|v| value(t, v)).unwrap_or_else(|| t.none.to_owned());
+                let new = new.as_deref().map(|v| value(t, v)).unwrap_or_else(|| t.none.to_owned());
+                s.push_str(&format!(" {} «{old}» {} «{new}»", t.ev_from, t.ev_to));
+            }
+            s
+        }
+    }
+}
+
+/// A stored value as shown: built-in statuses and priorities translated.
+fn value(t: &Tr, v: &str) -> String {
+    if let Some(key) = v.strip_prefix("status:") {
+        let s = StatusView { id: 0, name: key.to_owned(), category: crate::domain::StatusCategory::Active, system_key: Some(key.to_owned()) };
+        return t.status(&s);
+    }
+    if let Some(p) = v.strip_prefix("priority:") {
+        return Priority::parse(p).map(|p| t.priority(p).to_owned()).unwrap_or_else(|_| p.to_owned());
+    }
+    v.to_owned()
+}

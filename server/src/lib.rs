@@ -1,0 +1,171 @@
+//! The Accord process: configuration, start-up, and the HTTP router (Leptos pages and
+//! server functions, sign-in forms, attachments, the REST API) with its session and CSRF
+//! middleware. `main.rs` is only the command line around it.
+
+pub mod config;
+mod http_auth;
+mod middleware;
+mod rest;
+
+use std::sync::Arc;
+
+use app::server::{AppState, Db};
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+
+pub use config::Config;
+
+/// Why start-up failed, with the setting to blame.
+#[derive(Debug, thiserror::Error)]
+#[error("{setting}: {message}")]
+pub struct StartError {
+    pub setting: &'static str,
+    pub message: String,
+}
+
+impl From<config::ConfigError> for StartError {
+    fn from(e: config::ConfigError) -> Self {
+        StartError { setting: e.setting, message: e.message }
+    }
+}
+
+/// Opens and migrates the configured database.
+///
+/// # Errors
+/// `StartError` naming `ACCORD_DATABASE_URL`.
+pub async fn open_db(url: &str) -> Result<Db, StartError> {
+    let redacted = config::redact_url(url);
+    let db = Db::open(url).await.map_err(|e| StartError {
+        setting: "ACCORD_DATABASE_URL",
+        message: format!("cannot open {redacted}: {e}"),
+    })?;
+    db.migrate().await.map_err(|e| StartError {
+        setting: "ACCORD_DATABASE_URL",
+        message: format!("cannot migrate {redacted}: {e}"),
+    })?;
+    Ok(db)
+}
+
+/// The secret that peppers stored token hashes: the configured one, else one generated on
+/// first start and kept in the database (so every server on one database shares it).
+///
+/// # Errors
+/// Database errors.
+pub async fn secret(db: &Db, configured: Option<&str>) -> Result<Vec<u8>, StartError> {
+    if let Some(k) = configured {
+        return Ok(k.as_bytes().to_vec());
+    }
+    let generated = app::server::services::auth::new_token();
+    app::server::store::settings::get_or_insert(db, "secret_key", &generated)
+        .await
+        .map(String::into_bytes)
+        .map_err(|e| StartError { setting: "ACCORD_DATABASE_URL", message: format!("cannot read settings: {e}") })
+}
+
+/// The Leptos options for the built site under `site_root`.
+pub fn leptos_options(config: &Config) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("accord")
+        .site_root(config.site_root.clone())
+        .site_pkg_dir("pkg")
+        .site_addr(config.listen)
+        .env(leptos_config::Env::PROD)
+        .build()
+}
+
+/// The state every handler shares.
+///
+/// # Errors
+/// Database errors while reading the stored secret.
+pub async fn state(config: &Config, db: Db) -> Result<AppState, StartError> {
+    let secret = secret(&db, config.secret_key.as_deref()).await?;
+    Ok(AppState { db, base_url: config.base_url.clone(), secret: Arc::new(secret), leptos_options: leptos_options(config) })
+}
+
+/// The whole HTTP application.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(app::App);
+    let options = state.leptos_options.clone();
+    let context = {
+        let s = state.clone();
+        move || provide_context(s.clone())
+    };
+    Router::new()
+        .route("/health", get(|| async { "ok" }))
+        .route("/auth/login", post(http_auth::on_login))
+        .route("/auth/logout", post(http_auth::on_logout))
+        .route("/auth/invite", post(http_auth::on_invite))
+        .route(
+            "/tickets/{id}/attachments",
+            post(http_auth::on_upload).layer(DefaultBodyLimit::max(app::server::services::tickets::MAX_ATTACHMENT + 64 * 1024)),
+        )
+        .route("/attachments/{id}/{name}", get(http_auth::on_download))
+        .nest("/api/v1", rest::router())
+        .leptos_routes_with_context(&state, routes, context.clone(), move || app::shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, app::shell))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::session))
+        .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+            http::header::X_CONTENT_TYPE_OPTIONS,
+            http::HeaderValue::from_static("nosniff"),
+        ))
+        .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+            http::header::REFERRER_POLICY,
+            http::HeaderValue::from_static("same-origin"),
+        ))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(middleware::on_panic))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Binds the listener, naming `ACCORD_LISTEN` when the port is taken.
+///
+/// # Errors
+/// `StartError` when the address cannot be bound.
+pub async fn bind(config: &Config) -> Result<tokio::net::TcpListener, StartError> {
+    tokio::net::TcpListener::bind(config.listen).await.map_err(|e| StartError {
+        setting: "ACCORD_LISTEN",
+        message: format!("cannot listen on {}: {e}", config.listen),
+    })
+}
+
+/// Serves until Ctrl-C or SIGTERM. Expired sessions are purged hourly in the background.
+///
+/// # Errors
+/// `StartError` when the server stops with an I/O error.
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> Result<(), StartError> {
+    let db = state.db.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = app::server::store::sessions::purge(&db, chrono::Utc::now()).await {
+                tracing::warn!(error = %e, "session purge failed");
+            }
+        }
+    });
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown())
+        .await
+        .map_err(|e| StartError { setting: "ACCORD_LISTEN", message: format!("server stopped: {e}") })
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

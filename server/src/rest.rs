@@ -1,0 +1,90 @@
+//! The REST API under `/api/v1`, for integrations. It calls the same services as the pages'
+//! server functions; JSON in, JSON out, errors as `AppError` with a matching status.
+
+use app::domain::{CommentForm, CustomerForm, NewTicketForm, SessionInfo, TicketEditForm};
+use app::error::AppError;
+use app::server::services::{customers, tickets};
+use app::server::{Actor, AppState};
+use axum::extract::{Path, Query, State};
+use axum::response::IntoResponse;
+use axum::routing::{get, patch, post};
+use axum::{Extension, Json, Router};
+use http::StatusCode;
+use serde::Deserialize;
+
+/// The `/api/v1` routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/me", get(on_me))
+        .route("/tickets", get(on_list).post(on_create))
+        .route("/tickets/{number}", get(on_get))
+        .route("/tickets/{id}/edit", patch(on_edit))
+        .route("/tickets/{id}/comments", post(on_comment))
+        .route("/customers", get(on_customers).post(on_create_customer))
+        .fallback(|| async { AppError::NotFound })
+}
+
+type ApiResult<T> = Result<T, AppError>;
+
+/// Rejections of malformed JSON become `Invalid`, not a bare 400 text.
+pub struct JsonBody<T>(pub T);
+
+impl<S, T> axum::extract::FromRequest<S> for JsonBody<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, AppError> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(JsonBody(v)),
+            Err(_) => Err(AppError::invalid("body", app::domain::Problem::UnknownValue)),
+        }
+    }
+}
+
+async fn on_me(Extension(a): Extension<Actor>) -> Json<SessionInfo> {
+    Json(a.session_info())
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    customer_id: Option<i64>,
+    before: Option<i64>,
+}
+
+async fn on_list(State(s): State<AppState>, Extension(a): Extension<Actor>, Query(q): Query<ListQuery>) -> ApiResult<impl IntoResponse> {
+    Ok(Json(tickets::list(&s.db, &a, q.customer_id, q.before).await?))
+}
+
+async fn on_create(State(s): State<AppState>, Extension(a): Extension<Actor>, JsonBody(f): JsonBody<NewTicketForm>) -> ApiResult<impl IntoResponse> {
+    let input = app::domain::NewTicket::try_from(f).map_err(AppError::Invalid)?;
+    let (id, number) = tickets::create(&s.db, &a, input, chrono::Utc::now()).await?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": id, "number": number }))))
+}
+
+async fn on_get(State(s): State<AppState>, Extension(a): Extension<Actor>, Path(number): Path<String>) -> ApiResult<impl IntoResponse> {
+    Ok(Json(tickets::view_by_number(&s.db, &a, &number).await?))
+}
+
+async fn on_edit(State(s): State<AppState>, Extension(a): Extension<Actor>, Path(id): Path<i64>, JsonBody(f): JsonBody<TicketEditForm>) -> ApiResult<impl IntoResponse> {
+    let input = app::domain::TicketEdit::try_from(f).map_err(AppError::Invalid)?;
+    Ok(Json(tickets::edit(&s.db, &a, id, input, chrono::Utc::now()).await?))
+}
+
+async fn on_comment(State(s): State<AppState>, Extension(a): Extension<Actor>, Path(id): Path<i64>, JsonBody(f): JsonBody<CommentForm>) -> ApiResult<impl IntoResponse> {
+    let input = app::domain::NewComment::try_from(f).map_err(AppError::Invalid)?;
+    let cid = tickets::comment(&s.db, &a, id, input, chrono::Utc::now()).await?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": cid }))))
+}
+
+async fn on_customers(State(s): State<AppState>, Extension(a): Extension<Actor>) -> ApiResult<impl IntoResponse> {
+    Ok(Json(customers::list(&s.db, &a).await?))
+}
+
+async fn on_create_customer(State(s): State<AppState>, Extension(a): Extension<Actor>, JsonBody(f): JsonBody<CustomerForm>) -> ApiResult<impl IntoResponse> {
+    let input = app::domain::CustomerInput::try_from(f).map_err(AppError::Invalid)?;
+    let id = customers::create(&s.db, &a, input, chrono::Utc::now()).await?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": id }))))
+}
