@@ -1,0 +1,7 @@
+//! Integration tests: the real server on a random port, on SQLite and on PostgreSQL.
+
+mod helpers;
+
+mod auth;
+mod pages;
+mod tickets;

@@ -1,0 +1,81 @@
+//! Server-rendered pages, attachments and error pages.
+
+use crate::helpers::{customer, on_each_backend, ticket};
+
+#[tokio::test]
+async fn the_ticket_page_renders_in_the_agents_language() {
+    on_each_backend(|app| async move {
+        let anna = app.signed_in("anna@example.com").await;
+        let c = customer(&app, &anna, "Nordhavn").await;
+        let (_, number) = ticket(&app, &anna, c, None).await;
+        let html = anna.get(app.url(&format!("/tickets/{number}"))).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains("VPN drops every 30 minutes"));
+        assert!(html.contains("<strong>Monday</strong>"));
+        assert!(html.contains("<html lang=\"en\""));
+        anna.post(app.url("/api/profile/update"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("form[name]=Anna+Agent&form[language]=sv&form[timezone]=Europe%2FStockholm")
+            .send()
+            .await
+            .unwrap();
+        let html = anna.get(app.url(&format!("/tickets/{number}"))).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains("<html lang=\"sv\""));
+        assert!(html.contains("Konversation"), "Swedish strings");
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn unknown_pages_and_tickets_answer_404() {
+    on_each_backend(|app| async move {
+        let anna = app.signed_in("anna@example.com").await;
+        let r = anna.get(app.url("/no/such/page")).send().await.unwrap();
+        assert_eq!(r.status(), 404);
+        assert!(r.text().await.unwrap().contains("Page not found"));
+        let r = anna.get(app.url("/tickets/ACC-424242")).send().await.unwrap();
+        assert_eq!(r.status(), 404);
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn attachments_upload_and_download_only_with_a_session() {
+    on_each_backend(|app| async move {
+        let anna = app.signed_in("anna@example.com").await;
+        let c = customer(&app, &anna, "Nordhavn").await;
+        let (id, number) = ticket(&app, &anna, c, None).await;
+        let part = reqwest::multipart::Part::bytes(b"<html>hi</html>".to_vec()).file_name("page.html").mime_str("text/html").unwrap();
+        let r = anna
+            .post(app.url(&format!("/tickets/{id}/attachments")))
+            .multipart(reqwest::multipart::Form::new().part("file", part))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        assert_eq!(r.headers()["location"].to_str().unwrap(), format!("/tickets/{number}"));
+        let t: serde_json::Value = anna.get(app.url(&format!("/api/v1/tickets/{number}"))).send().await.unwrap().json().await.unwrap();
+        let url = t["attachments"][0]["url"].as_str().unwrap().to_owned();
+        let r = anna.get(app.url(&url)).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        assert!(r.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"));
+        assert_eq!(r.headers()["content-type"], "application/octet-stream", "HTML is never served as HTML");
+        assert_eq!(r.bytes().await.unwrap().as_ref(), b"<html>hi</html>");
+        let stranger = app.client();
+        assert_eq!(stranger.get(app.url(&url)).send().await.unwrap().status(), 303);
+        // Too large: refused with a message, nothing stored.
+        let big = reqwest::multipart::Part::bytes(vec![0u8; 11 * 1024 * 1024]).file_name("big.bin");
+        let r = anna
+            .post(app.url(&format!("/tickets/{id}/attachments")))
+            .multipart(reqwest::multipart::Form::new().part("file", big))
+            .send()
+            .await
+            .unwrap();
+        assert!(r.headers()["location"].to_str().unwrap().ends_with("upload_error=too_large"));
+        let t: serde_json::Value = anna.get(app.url(&format!("/api/v1/tickets/{number}"))).send().await.unwrap().json().await.unwrap();
+        assert_eq!(t["attachments"].as_array().unwrap().len(), 1);
+        app
+    })
+    .await;
+}
