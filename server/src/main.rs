@@ -142,7 +142,7 @@ async fn run(cli: Cli) -> Result<(), StartError> {
                     },
                     other => StartError { setting: "ACCORD_DATABASE_URL", message: other.to_string() },
                 })?;
-            println!("created {} ({email}) with id {id}", role.as_str());
+            println!("created {} {} with id {id}", role.as_str(), email.trim().to_lowercase());
             Ok(())
         }
     }

@@ -160,6 +160,12 @@ mod tests {
     }
 
     #[test]
+    fn a_panic_becomes_a_plain_500_without_its_message() {
+        let r = on_panic(Box::new("secret internals".to_string()));
+        assert_eq!(r.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+
+    #[test]
     fn the_sign_in_wall_lets_through_only_public_paths() {
         assert!(is_public("/login"));
         assert!(is_public("/pkg/accord.wasm"));

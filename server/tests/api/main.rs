@@ -4,4 +4,5 @@ mod helpers;
 
 mod auth;
 mod pages;
+mod startup;
 mod tickets;

@@ -1,0 +1,240 @@
+// Accord's browser tests: Playwright (playwright-core) driving Debian's Chromium against the
+// release build, on a fresh SQLite database with the demo data. A wasm broken by
+// optimisation fails here, because every scenario needs the page to hydrate.
+//
+// Run by scripts/test.sh; by hand: ACCORD_BIN=…/release/accord node end2end/run.mjs
+// ACCORD_SCREENSHOTS=docs/screenshots also saves desktop and phone screenshots there.
+
+import { chromium } from 'playwright-core';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import net from 'node:net';
+import assert from 'node:assert/strict';
+
+const root = resolve(new URL('..', import.meta.url).pathname);
+const bin = process.env.ACCORD_BIN || join(process.env.HOME, '.cache/accord-target/release/accord');
+const shots = process.env.ACCORD_SCREENSHOTS ? resolve(root, process.env.ACCORD_SCREENSHOTS) : null;
+const PASSWORD = 'accord-demo';
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => ok(p)); });
+    s.on('error', fail);
+  });
+}
+
+async function startServer() {
+  const dir = mkdtempSync(join(tmpdir(), 'accord-e2e-'));
+  const port = await freePort();
+  const env = {
+    ...process.env,
+    ACCORD_DATABASE_URL: `sqlite://${dir}/accord.db`,
+    ACCORD_LISTEN: `127.0.0.1:${port}`,
+    ACCORD_SITE_ROOT: join(root, 'target/site'),
+    ACCORD_LOG: 'warn',
+  };
+  execFileSync(bin, ['demo'], { env, stdio: 'inherit' });
+  const proc = spawn(bin, ['serve'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    try { if ((await fetch(`${base}/health`)).ok) return { base, proc, dir }; } catch { /* not yet */ }
+    await new Promise(r => setTimeout(r, 100));
+  }
+  proc.kill();
+  throw new Error('the server did not start');
+}
+
+const results = [];
+async function scenario(name, fn) {
+  const t0 = Date.now();
+  try {
+    await fn();
+    results.push([name, 'ok', Date.now() - t0]);
+    console.log(`  ok   ${name} (${Date.now() - t0} ms)`);
+  } catch (e) {
+    results.push([name, 'FAILED', Date.now() - t0]);
+    console.log(`  FAIL ${name}\n${e.stack || e}`);
+  }
+}
+
+/** A page that fails the test on any uncaught error or console error. */
+async function newPage(context, errors) {
+  const page = await context.newPage();
+  page.on('pageerror', e => errors.push(`pageerror: ${e.message}`));
+  page.on('console', m => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+  return page;
+}
+
+async function signIn(page, base, email) {
+  await page.goto(`${base}/login`);
+  await page.fill('input[name=email]', email);
+  await page.fill('input[name=password]', PASSWORD);
+  await Promise.all([page.waitForURL(/\/tickets$/), page.click('button[type=submit]')]);
+}
+
+/** Waits until the page's wasm has hydrated: the requester list follows the customer. */
+async function assertHydrated(page) {
+  await page.selectOption('select[name="form[customer_id]"]', { label: 'Volga Retail' });
+  await page.waitForFunction(
+    () => document.querySelectorAll('select[name="form[requester_id]"] option').length > 1,
+    null, { timeout: 15000 });
+}
+
+async function shoot(page, name) {
+  if (!shots) return;
+  mkdirSync(shots, { recursive: true });
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: false });
+}
+
+const { base, proc, dir } = await startServer();
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+    '--disable-component-update', '--no-first-run', '--disable-sync'],
+});
+const errors = [];
+let ticketNumber = null;
+
+try {
+  console.log(`browser tests against ${base}`);
+  const ctxA = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-GB' });
+  const a = await newPage(ctxA, errors);
+
+  await scenario('sign in with the demo login', async () => {
+    await a.goto(`${base}/tickets`);
+    await a.waitForURL(/\/login/);
+    await shoot(a, 'sign-in-desktop');
+    await a.fill('input[name=email]', 'admin@accord.demo');
+    await a.fill('input[name=password]', 'wrong password');
+    await a.click('button[type=submit]');
+    await a.waitForSelector('.notice.error');
+    await signIn(a, base, 'admin@accord.demo');
+    await a.waitForSelector('table.tickets tbody tr');
+    assert.ok(await a.locator('table.tickets tbody tr').count() >= 50);
+    await shoot(a, 'tickets-desktop');
+  });
+
+  await scenario('create a ticket (the form is live: it needs the wasm)', async () => {
+    await a.click('a.newticket');
+    await a.waitForURL(/\/tickets\/new/);
+    await assertHydrated(a);
+    await a.selectOption('select[name="form[requester_id]"]', { index: 1 });
+    // Field-level message first: an empty title is refused by the server, nothing is lost.
+    await a.fill('textarea[name="form[description]"]', 'Orders **stuck** since the update.');
+    await a.evaluate(() => document.querySelector('input[name="form[title]"]').removeAttribute('required'));
+    await a.click('button[type=submit]');
+    await a.waitForSelector('.field-error:has-text("Required")');
+    assert.equal(await a.inputValue('textarea[name="form[description]"]'), 'Orders **stuck** since the update.');
+    await a.fill('input[name="form[title]"]', 'E2E: checkout page hangs');
+    await a.selectOption('select[name="form[priority]"]', 'urgent');
+    await Promise.all([a.waitForURL(/\/tickets\/ACC-\d+$/), a.click('button[type=submit]')]);
+    ticketNumber = a.url().split('/').pop();
+    await a.waitForSelector('h1:has-text("E2E: checkout page hangs")');
+    assert.ok(await a.locator('.markdown strong:has-text("stuck")').count() === 1, 'markdown rendered');
+  });
+
+  await scenario('reply, add an internal note, see the history', async () => {
+    await a.goto(`${base}/tickets/${ticketNumber}`);
+    await a.fill('textarea[name="form[body]"]', 'We are on it.');
+    await a.click('.comment-form button[type=submit]');
+    await a.waitForSelector('li.comment.public:has-text("We are on it.")');
+    await a.click('.segmented label:has-text("Internal note")');
+    await a.waitForSelector('.comment-form.internal');
+    await a.fill('textarea[name="form[body]"]', 'Probably the payment provider.');
+    await a.click('.comment-form button[type=submit]');
+    await a.waitForSelector('li.comment.internal:has-text("Probably the payment provider.")');
+    const history = await a.locator('ol.history').innerText();
+    assert.match(history, /created the ticket/);
+    assert.match(history, /replied to the customer/);
+    assert.match(history, /added an internal note/);
+    await shoot(a, 'ticket-desktop');
+  });
+
+  await scenario('change fields and see them in the history', async () => {
+    await a.selectOption('select[name=status_id]', { label: 'In progress' });
+    await a.click('form.props button[type=submit]');
+    await a.waitForSelector('ol.history li:has-text("«In progress»")');
+    await a.waitForSelector('.ticket-head .badge.status:has-text("In progress")');
+  });
+
+  await scenario('a stale edit shows who changed the ticket and keeps the input', async () => {
+    const ctxB = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const b = await newPage(ctxB, errors);
+    await signIn(b, base, 'maria@accord.demo');
+    await b.goto(`${base}/tickets/${ticketNumber}`);
+    await b.waitForSelector('form.props select[name=priority]');
+    await a.goto(`${base}/tickets/${ticketNumber}`);
+    await a.selectOption('select[name=priority]', 'low');
+    await a.click('form.props button[type=submit]');
+    await a.waitForSelector('ol.history li:has-text("«Low»")');
+    // Maria still has the old version open.
+    await b.selectOption('select[name=assignee_id]', { label: 'Ivan Petrov' });
+    await b.click('form.props button[type=submit]');
+    await b.waitForSelector('.notice.conflict:has-text("Alex Admin changed this ticket meanwhile")');
+    assert.equal(await b.locator('select[name=assignee_id] option:checked').innerText(), 'Ivan Petrov');
+    await b.click('.notice.conflict button:has-text("Save mine anyway")');
+    await b.waitForSelector('ol.history li:has-text("«Ivan Petrov»")');
+    await ctxB.close();
+  });
+
+  await scenario('customers: create one, add a contact', async () => {
+    await a.goto(`${base}/customers`);
+    await a.fill('input[name="form[name]"]', 'Fjord Energy');
+    await a.fill('input[name="form[timezone]"]', 'Mars/Base');
+    await a.click('button:has-text("Create")');
+    await a.waitForSelector('.field-error:has-text("Not a known timezone")');
+    await a.fill('input[name="form[timezone]"]', 'Europe/Oslo');
+    await Promise.all([a.waitForURL(/\/customers\/\d+$/), a.click('button:has-text("Create")')]);
+    await a.fill('input[name="form[name]"]', 'Nora Fjell');
+    await a.fill('input[name="form[email]"]', 'nora@fjord.example');
+    await a.click('button:has-text("Add contact")');
+    await a.waitForSelector('td:has-text("nora@fjord.example")');
+    await a.goto(`${base}/customers/1`);
+    await a.waitForSelector('h2:has-text("Contacts")');
+    await shoot(a, 'customer-desktop');
+  });
+
+  await scenario('pages loaded in parallel all hydrate', async () => {
+    const pages = await Promise.all(Array.from({ length: 6 }, () => newPage(ctxA, errors)));
+    await Promise.all(pages.map(p => p.goto(`${base}/tickets/new`)));
+    await Promise.all(pages.map(p => assertHydrated(p)));
+    for (const p of pages) await p.close();
+  });
+
+  await scenario('a phone sees cards, not a squeezed table', async () => {
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    const p = await newPage(phone, errors);
+    await p.goto(`${base}/login`);
+    await shoot(p, 'sign-in-phone');
+    await signIn(p, base, 'sofia@accord.demo');
+    // Sofia's profile is Swedish.
+    await p.waitForSelector('h1:has-text("Ärenden")');
+    const width = await p.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 390, `page is ${width}px wide on a 390px phone`);
+    await shoot(p, 'tickets-phone');
+    await p.goto(`${base}/tickets/${ticketNumber}`);
+    await p.waitForSelector('h2:has-text("Konversation")');
+    assert.ok(await p.evaluate(() => document.documentElement.scrollWidth) <= 390);
+    await shoot(p, 'ticket-phone');
+    await p.goto(`${base}/customers/1`);
+    await p.waitForSelector('h2:has-text("Kontakter")');
+    assert.ok(await p.evaluate(() => document.documentElement.scrollWidth) <= 390);
+    await shoot(p, 'customer-phone');
+    await phone.close();
+  });
+
+  await scenario('no errors in the browser console', async () => {
+    assert.deepEqual(errors, []);
+  });
+} finally {
+  await browser.close();
+  proc.kill();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const failed = results.filter(r => r[1] !== 'ok');
+console.log(`${results.length - failed.length} of ${results.length} browser scenarios passed`);
+process.exit(failed.length ? 1 : 0);
