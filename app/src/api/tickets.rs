@@ -6,59 +6,80 @@ use crate::domain::{CommentForm, NewTicketForm, StatusView, TicketEditForm, Tick
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
-use crate::server::{actor, app_state, services};
+use crate::server::{actor, answer, app_state, services};
 
 /// A page of tickets, newest first; `before` is the keyset cursor from the previous page.
 #[server(endpoint = "tickets/list")]
 pub async fn list_tickets(customer_id: Option<i64>, before: Option<i64>) -> Result<TicketPage, AppError> {
-    let (s, a) = (app_state()?, actor()?);
-    services::tickets::list(&s.db, &a, customer_id, before).await
+    answer(async move {
+        let (s, a) = (app_state()?, actor()?);
+        services::tickets::list(&s.db, &a, customer_id, before).await
+    }
+    .await)
 }
 
 /// The ticket page's data, by display number (`ACC-1042`).
 #[server(endpoint = "tickets/get")]
 pub async fn get_ticket(number: String) -> Result<TicketView, AppError> {
-    let (s, a) = (app_state()?, actor()?);
-    services::tickets::view_by_number(&s.db, &a, &number).await
+    answer(async move {
+        let (s, a) = (app_state()?, actor()?);
+        services::tickets::view_by_number(&s.db, &a, &number).await
+    }
+    .await)
 }
 
 /// Every status, for the edit form.
 #[server(endpoint = "tickets/statuses")]
 pub async fn list_statuses() -> Result<Vec<StatusView>, AppError> {
-    actor()?;
-    services::tickets::statuses(&app_state()?.db).await
+    answer(async move {
+        actor()?;
+        services::tickets::statuses(&app_state()?.db).await
+    }
+    .await)
 }
 
 /// What the new-ticket form offers.
 #[server(endpoint = "tickets/form_options")]
 pub async fn new_ticket_options() -> Result<TicketFormOptions, AppError> {
-    let (s, a) = (app_state()?, actor()?);
-    let customers = services::customers::choices(&s.db, &a).await?;
-    let agents = services::agents::list(&s.db, &a).await?.into_iter().filter(|x| x.active).collect();
-    Ok(TicketFormOptions { customers, agents })
+    answer(async move {
+        let (s, a) = (app_state()?, actor()?);
+        let customers = services::customers::choices(&s.db, &a).await?;
+        let agents = services::agents::list(&s.db, &a).await?.into_iter().filter(|x| x.active).collect();
+        Ok(TicketFormOptions { customers, agents })
+    }
+    .await)
 }
 
 /// Opens a ticket; returns its display number.
 #[server(endpoint = "tickets/create")]
 pub async fn create_ticket(form: NewTicketForm) -> Result<String, AppError> {
-    let input = crate::domain::NewTicket::try_from(form).map_err(AppError::Invalid)?;
-    let (s, a) = (app_state()?, actor()?);
-    let (_, number) = services::tickets::create(&s.db, &a, input, chrono::Utc::now()).await?;
-    Ok(number)
+    answer(async move {
+        let input = crate::domain::NewTicket::try_from(form).map_err(AppError::Invalid)?;
+        let (s, a) = (app_state()?, actor()?);
+        let (_, number) = services::tickets::create(&s.db, &a, input, chrono::Utc::now()).await?;
+        Ok(number)
+    }
+    .await)
 }
 
 /// Changes a ticket's fields; refused with `Conflict` when it changed since `form.version`.
 #[server(endpoint = "tickets/edit")]
 pub async fn edit_ticket(id: i64, form: TicketEditForm) -> Result<TicketView, AppError> {
-    let input = crate::domain::TicketEdit::try_from(form).map_err(AppError::Invalid)?;
-    let (s, a) = (app_state()?, actor()?);
-    services::tickets::edit(&s.db, &a, id, input, chrono::Utc::now()).await
+    answer(async move {
+        let input = crate::domain::TicketEdit::try_from(form).map_err(AppError::Invalid)?;
+        let (s, a) = (app_state()?, actor()?);
+        services::tickets::edit(&s.db, &a, id, input, chrono::Utc::now()).await
+    }
+    .await)
 }
 
 /// Adds a public reply or an internal note.
 #[server(endpoint = "tickets/comment")]
 pub async fn add_comment(ticket_id: i64, form: CommentForm) -> Result<i64, AppError> {
-    let input = crate::domain::NewComment::try_from(form).map_err(AppError::Invalid)?;
-    let (s, a) = (app_state()?, actor()?);
-    services::tickets::comment(&s.db, &a, ticket_id, input, chrono::Utc::now()).await
+    answer(async move {
+        let input = crate::domain::NewComment::try_from(form).map_err(AppError::Invalid)?;
+        let (s, a) = (app_state()?, actor()?);
+        services::tickets::comment(&s.db, &a, ticket_id, input, chrono::Utc::now()).await
+    }
+    .await)
 }

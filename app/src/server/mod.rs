@@ -117,3 +117,14 @@ pub fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
 pub fn session_token() -> Option<String> {
     use_context::<http::request::Parts>().and_then(|p| cookie_value(&p.headers, SESSION_COOKIE))
 }
+
+/// Gives a server function's error its HTTP status (422, 403, 409, …) instead of 500, so
+/// only real failures show up as server errors.
+pub fn answer<T>(r: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(e) = &r {
+        if let (Some(o), Ok(code)) = (use_context::<leptos_axum::ResponseOptions>(), http::StatusCode::from_u16(e.status())) {
+            o.set_status(code);
+        }
+    }
+    r
+}

@@ -101,9 +101,20 @@ pub fn PriorityBadge(priority: Priority) -> impl IntoView {
     view! { <span class=class>{t.priority(priority)}</span> }
 }
 
+/// Which columns a ticket table shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Columns {
+    /// Every column.
+    #[default]
+    All,
+    /// Without the customer (on a customer's own page).
+    WithoutCustomer,
+}
+
 /// A table of tickets that becomes a list of cards on a phone.
 #[component]
-pub fn TicketTable(items: Vec<TicketListItem>) -> impl IntoView {
+pub fn TicketTable(items: Vec<TicketListItem>, #[prop(optional)] columns: Columns) -> impl IntoView {
+    let show_customer = columns == Columns::All;
     let t = use_tr();
     if items.is_empty() {
         return view! { <p class="empty">{t.no_tickets}</p> }.into_any();
@@ -120,7 +131,9 @@ pub fn TicketTable(items: Vec<TicketListItem>) -> impl IntoView {
                     <td class="title" data-label=t.col_title><a href=href>{i.title.clone()}</a></td>
                     <td data-label=t.col_status><StatusBadge status=i.status.clone()/></td>
                     <td data-label=t.col_priority><PriorityBadge priority=i.priority/></td>
-                    <td data-label=t.col_customer><a href=customer_href>{i.customer_name.clone()}</a></td>
+                    <Show when=move || show_customer>
+                        <td data-label=t.col_customer><a href=customer_href.clone()>{i.customer_name.clone()}</a></td>
+                    </Show>
                     <td data-label=t.col_assignee class:muted=i.assignee_name.is_none()>{assignee}</td>
                     <td data-label=t.col_updated><time datetime=i.updated.iso.clone()>{i.updated.text.clone()}</time></td>
                 </tr>
@@ -135,7 +148,7 @@ pub fn TicketTable(items: Vec<TicketListItem>) -> impl IntoView {
                     <th>{t.col_title}</th>
                     <th>{t.col_status}</th>
                     <th>{t.col_priority}</th>
-                    <th>{t.col_customer}</th>
+                    <Show when=move || show_customer><th>{t.col_customer}</th></Show>
                     <th>{t.col_assignee}</th>
                     <th>{t.col_updated}</th>
                 </tr>

@@ -80,7 +80,9 @@ pub async fn view(db: &Db, actor: &Actor, id: i64) -> Result<CustomerView, AppEr
 /// # Errors
 /// `NotFound` for an unknown customer, `Invalid` for an email the customer already has.
 pub async fn add_contact(db: &Db, _actor: &Actor, customer_id: i64, c: ContactInput, now: DateTime<Utc>) -> Result<i64, AppError> {
-    store::get(db, customer_id).await?;
+    if !store::exists(db, customer_id).await? {
+        return Err(AppError::NotFound);
+    }
     store::insert_contact(db, customer_id, &c.name, c.email.as_str(), c.language.as_str(), crate::server::db::now_micros(now))
         .await
         .map_err(|e| super::unique_to_field(e, "email"))

@@ -94,10 +94,8 @@ async fn check_assignee(db: &Db, actor: &Actor, assignee: Option<i64>) -> Result
 /// `Invalid` for an unknown customer, a requester of another customer or an inactive
 /// assignee; `Forbidden` when an agent assigns it to someone else.
 pub async fn create(db: &Db, actor: &Actor, t: NewTicket, now: DateTime<Utc>) -> Result<(i64, String), AppError> {
-    match customers::get(db, t.customer_id).await {
-        Ok(_) => {}
-        Err(sqlx::Error::RowNotFound) => return Err(AppError::invalid("customer_id", Problem::NotAvailable)),
-        Err(e) => return Err(e.into()),
+    if !customers::exists(db, t.customer_id).await? {
+        return Err(AppError::invalid("customer_id", Problem::NotAvailable));
     }
     if let Some(r) = t.requester_id {
         match customers::contact(db, r).await {

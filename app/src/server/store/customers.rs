@@ -72,6 +72,15 @@ pub async fn get(db: &Db, id: i64) -> Result<CustomerRow, sqlx::Error> {
     on_db!(db, |p| sqlx::query_as::<_, CustomerRow>(&sql).bind(id).fetch_one(p).await)
 }
 
+/// Whether a customer exists (cheap: no counts).
+///
+/// # Errors
+/// Database errors.
+pub async fn exists(db: &Db, id: i64) -> Result<bool, sqlx::Error> {
+    on_db!(db, |p| sqlx::query_scalar::<_, i64>("SELECT id FROM customers WHERE id = $1").bind(id).fetch_optional(p).await)
+        .map(|r| r.is_some())
+}
+
 /// Customers by name, at most `limit`.
 ///
 /// # Errors

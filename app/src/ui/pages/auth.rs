@@ -37,9 +37,9 @@ pub fn LoginPage() -> impl IntoView {
                 <h1>{t.sign_in_title}</h1>
                 {message}
                 <form method="post" action="/auth/login" class="stack">
-                    <input type="hidden" name="next" prop:value=next/>
+                    <input type="hidden" name="next" value=next/>
                     <label>{t.email}
-                        <input type="email" name="email" autocomplete="username" required autofocus prop:value=email/>
+                        <input type="email" name="email" autocomplete="username" required autofocus value=email/>
                     </label>
                     <label>{t.password}
                         <input type="password" name="password" autocomplete="current-password" required/>
@@ -76,7 +76,7 @@ pub fn InvitePage() -> impl IntoView {
                 <h1>{t.invite_title}</h1>
                 {message}
                 <form method="post" action="/auth/invite" class="stack">
-                    <input type="hidden" name="token" prop:value=token/>
+                    <input type="hidden" name="token" value=token/>
                     <label>{t.new_password}
                         <input type="password" name="password" autocomplete="new-password" required minlength="10"/>
                     </label>

@@ -7,7 +7,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::api::customers::{AddContact, CreateCustomer, UpdateCustomer, get_customer, list_customers};
 use crate::domain::{CustomerView, Lang};
-use crate::ui::components::{ErrorNotice, FieldMsg, FormError, Page, TIMEZONES, TicketTable, action_error};
+use crate::ui::components::{Columns, ErrorNotice, FieldMsg, FormError, Page, TIMEZONES, TicketTable, action_error};
 use crate::ui::use_tr;
 
 /// A datalist of common timezones for the timezone inputs.
@@ -130,11 +130,12 @@ fn CustomerDetail(c: CustomerView, reload: RwSignal<u32>) -> impl IntoView {
         .contacts
         .iter()
         .map(|k| view! {
-            <tr>
-                <td data-label=t.name>{k.name.clone()}</td>
-                <td data-label=t.email><a href=format!("mailto:{}", k.email)>{k.email.clone()}</a></td>
-                <td data-label=t.language>{k.language.native_name()}</td>
-            </tr>
+            <li>
+                <strong>{k.name.clone()}</strong>
+                <span class="muted">" · "{k.language.native_name()}</span>
+                <br/>
+                <a href=format!("mailto:{}", k.email)>{k.email.clone()}</a>
+            </li>
         })
         .collect_view();
     let new_ticket = format!("/tickets/new?customer={}", c.id);
@@ -175,15 +176,12 @@ fn CustomerDetail(c: CustomerView, reload: RwSignal<u32>) -> impl IntoView {
         <div class="split">
             <section>
                 <h2>{t.recent_tickets}</h2>
-                <div class="card flush"><TicketTable items=c.recent_tickets.clone()/></div>
+                <div class="card flush"><TicketTable items=c.recent_tickets.clone() columns=Columns::WithoutCustomer/></div>
             </section>
             <section class="card">
                 <h2>{t.contacts}</h2>
                 <Show when=move || !contacts_empty fallback=move || view! { <p class="muted">{t.no_contacts}</p> }>
-                    <table class="list compact">
-                        <thead><tr><th>{t.name}</th><th>{t.email}</th><th>{t.language}</th></tr></thead>
-                        <tbody>{contacts.clone()}</tbody>
-                    </table>
+                    <ul class="contacts">{contacts.clone()}</ul>
                 </Show>
                 <h3>{t.add_contact}</h3>
                 <ActionForm action=add>

@@ -49,10 +49,11 @@ fn NewTicketForm(options: TicketFormOptions) -> impl IntoView {
     });
     let customer = RwSignal::new(q.read_untracked().get("customer").unwrap_or_default());
     let customers = StoredValue::new(options.customers.clone());
+    let preset = customer.get_untracked();
     let customer_options = options
         .customers
         .iter()
-        .map(|c| view! { <option value=c.id.to_string()>{c.name.clone()}</option> })
+        .map(|c| view! { <option value=c.id.to_string() selected=c.id.to_string() == preset>{c.name.clone()}</option> })
         .collect_view();
     let requester_options = move || {
         let chosen = customer.get();

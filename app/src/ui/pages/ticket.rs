@@ -209,20 +209,23 @@ fn Properties(
         Some(Err(AppError::Conflict { by, current_version })) => Some((by, current_version)),
         _ => None,
     };
+    // `selected` renders the current value into the server's HTML; `prop:value` keeps the
+    // select in step with the signal once the page is live.
+    let (current_status, current_priority) = (ticket.status.id, ticket.priority);
     let status_options = statuses
         .iter()
-        .map(|s| view! { <option value=s.id.to_string()>{t.status(s)}</option> })
+        .map(|s| view! { <option value=s.id.to_string() selected=s.id == current_status>{t.status(s)}</option> })
         .collect_view();
     let priority_options = Priority::ALL
         .iter()
-        .map(|p| view! { <option value=p.as_str()>{t.priority(*p)}</option> })
+        .map(|p| view! { <option value=p.as_str() selected=*p == current_priority>{t.priority(*p)}</option> })
         .collect_view();
     // Agents may take a ticket or let it go; managers may give it to anyone.
     let current_assignee = ticket.assignee_id;
     let agent_options = agents
         .into_iter()
         .filter(|a| a.active && (is_manager || Some(a.id) == my_id || Some(a.id) == current_assignee))
-        .map(|a| view! { <option value=a.id.to_string()>{a.name}</option> })
+        .map(|a| view! { <option value=a.id.to_string() selected=Some(a.id) == current_assignee>{a.name}</option> })
         .collect_view();
     view! {
         <form class="card props stack" on:submit=move |ev| { ev.prevent_default(); submit.run(version); }>
@@ -267,13 +270,18 @@ fn Properties(
 fn Conversation(ticket: TicketView, reload: RwSignal<u32>) -> impl IntoView {
     let t = use_tr();
     let comment = ServerAction::<AddComment>::new();
+    let internal = RwSignal::new(false);
+    let body_ref = NodeRef::<leptos::html::Textarea>::new();
     Effect::new(move |_| {
         if let Some(Ok(_)) = comment.value().get() {
+            // Sent: empty the box for the next reply and show the new comment.
+            if let Some(el) = body_ref.get_untracked() {
+                el.set_value("");
+            }
             reload.update(|n| *n += 1);
         }
     });
     let err = action_error(comment.value());
-    let internal = RwSignal::new(false);
     let has_comments = !ticket.comments.is_empty();
     let items = ticket
         .comments
@@ -313,7 +321,7 @@ fn Conversation(ticket: TicketView, reload: RwSignal<u32>) -> impl IntoView {
                             {t.internal_note}
                         </label>
                     </div>
-                    <textarea name="form[body]" rows="4" placeholder=t.comment_placeholder aria-label=t.conversation></textarea>
+                    <textarea node_ref=body_ref name="form[body]" rows="4" placeholder=t.comment_placeholder aria-label=t.conversation></textarea>
                     <FieldMsg err field="body"/>
                     <div class="row">
                         <button type="submit" class="button primary" disabled=move || comment.pending().get()>
