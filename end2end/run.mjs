@@ -149,9 +149,11 @@ try {
 
   await scenario('reply, add an internal note, see the history', async () => {
     await a.goto(`${base}/tickets/${ticketNumber}`);
-    await a.fill('textarea[name="form[body]"]', 'We are on it.');
+    await a.fill('textarea[name="form[body]"]', 'We are on it. Log attached.');
+    await a.setInputFiles('.comment-file', { name: 'checkout.log', mimeType: 'text/plain', buffer: Buffer.from('12:00 timeout\n') });
     await a.click('.comment-form button[type=submit]');
-    await a.waitForSelector('li.comment.public:has-text("We are on it.")');
+    await a.waitForSelector('li.comment.public:has-text("We are on it.") a:has-text("checkout.log")');
+    assert.equal(await a.inputValue('textarea[name="form[body]"]'), '', 'the reply box is empty again');
     await a.click('.segmented label:has-text("Internal note")');
     await a.waitForSelector('.comment-form.internal');
     await a.fill('textarea[name="form[body]"]', 'Probably the payment provider.');
@@ -190,6 +192,36 @@ try {
     await b.click('.notice.conflict button:has-text("Spara min ändå")');
     await b.waitForSelector('ol.history li:has-text("«Ivan Petrov»")');
     await ctxB.close();
+  });
+
+  await scenario('the list filters, sorts and pages by URL', async () => {
+    await a.goto(`${base}/tickets`);
+    await a.waitForSelector('p.count');
+    assert.match(await a.locator('p.count').innerText(), /^300|^30\d tickets$/);
+    await a.fill('input[name=q]', 'printer');
+    await a.locator('details:has(summary:text("Priority")) summary').click();
+    await a.check('input[name=priority][value=urgent]');
+    await Promise.all([a.waitForURL(/q=printer/), a.click('form.filters button[type=submit]')]);
+    assert.match(a.url(), /priority=urgent/);
+    const titles = await a.locator('table.tickets td.title').allInnerTexts();
+    assert.ok(titles.length > 0 && titles.every(t => /printer/i.test(t)), titles.join(' | '));
+    const prios = await a.locator('table.tickets .badge.prio').allInnerTexts();
+    assert.ok(prios.every(p => p === 'Urgent'), prios.join(','));
+    // Sorting by a header keeps the filter; the bookmarkable URL reproduces the view.
+    await Promise.all([a.waitForURL(/sort=title/), a.click('th a.sort:text("Title")')]);
+    const url = a.url();
+    assert.match(url, /q=printer/);
+    const again = await newPage(ctxA, errors);
+    await again.goto(url);
+    assert.deepEqual(await again.locator('table.tickets td.title').allInnerTexts(), await a.locator('table.tickets td.title').allInnerTexts());
+    await again.close();
+    // Keyset paging: the next page continues where the first ended, without repeats.
+    await a.goto(`${base}/tickets?sort=number&dir=asc`);
+    const page1 = await a.locator('table.tickets td.num').allInnerTexts();
+    await Promise.all([a.waitForURL(/after=/), a.click('a[rel=next]')]);
+    const page2 = await a.locator('table.tickets td.num').allInnerTexts();
+    assert.equal(page1.length, 50);
+    assert.equal(Number(page2[0].slice(4)), Number(page1[49].slice(4)) + 1);
   });
 
   await scenario('customers: create one, add a contact', async () => {

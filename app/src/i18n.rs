@@ -40,6 +40,8 @@ strings!(
     pr_required, pr_too_long, pr_too_short, pr_bad_email, pr_bad_timezone, pr_unknown_value, pr_taken,
     pr_not_available, pr_mismatch,
     forbidden, not_found_title, not_found_body, go_home, server_error, network_error, loading, none,
+    filter_search, filter_apply, filter_clear, filter_any, filter_me, filter_dates, created_from, created_to,
+    updated_from, updated_to, count_tickets, count_many, col_created, sort_asc, sort_desc,
 );
 
 /// English.
@@ -181,6 +183,21 @@ pub static EN: Tr = Tr {
     network_error: "Could not reach the server. Check your connection and try again.",
     loading: "Loading…",
     none: "—",
+    filter_search: "Search titles and descriptions…",
+    filter_apply: "Apply",
+    filter_clear: "Clear filters",
+    filter_any: "Any",
+    filter_me: "Me",
+    filter_dates: "Dates",
+    created_from: "Created from",
+    created_to: "Created until",
+    updated_from: "Updated from",
+    updated_to: "Updated until",
+    count_tickets: "{n} tickets",
+    count_many: "More than 1,000 tickets",
+    col_created: "Created",
+    sort_asc: "ascending",
+    sort_desc: "descending",
 };
 
 /// Swedish.
@@ -322,6 +339,21 @@ pub static SV: Tr = Tr {
     network_error: "Kunde inte nå servern. Kontrollera anslutningen och försök igen.",
     loading: "Laddar…",
     none: "—",
+    filter_search: "Sök i rubriker och beskrivningar…",
+    filter_apply: "Använd",
+    filter_clear: "Rensa filter",
+    filter_any: "Alla",
+    filter_me: "Jag",
+    filter_dates: "Datum",
+    created_from: "Skapad från",
+    created_to: "Skapad till",
+    updated_from: "Uppdaterad från",
+    updated_to: "Uppdaterad till",
+    count_tickets: "{n} ärenden",
+    count_many: "Fler än 1 000 ärenden",
+    col_created: "Skapad",
+    sort_asc: "stigande",
+    sort_desc: "fallande",
 };
 
 /// Russian.
@@ -463,6 +495,21 @@ pub static RU: Tr = Tr {
     network_error: "Сервер недоступен. Проверьте подключение и попробуйте снова.",
     loading: "Загрузка…",
     none: "—",
+    filter_search: "Поиск по темам и описаниям…",
+    filter_apply: "Применить",
+    filter_clear: "Сбросить фильтры",
+    filter_any: "Любой",
+    filter_me: "Я",
+    filter_dates: "Даты",
+    created_from: "Создана с",
+    created_to: "Создана по",
+    updated_from: "Обновлена с",
+    updated_to: "Обновлена по",
+    count_tickets: "Заявок: {n}",
+    count_many: "Более 1 000 заявок",
+    col_created: "Создана",
+    sort_asc: "по возрастанию",
+    sort_desc: "по убыванию",
 };
 
 /// Danish.
@@ -604,6 +651,21 @@ pub static DA: Tr = Tr {
     network_error: "Kunne ikke nå serveren. Tjek forbindelsen og prøv igen.",
     loading: "Indlæser…",
     none: "—",
+    filter_search: "Søg i titler og beskrivelser…",
+    filter_apply: "Anvend",
+    filter_clear: "Ryd filtre",
+    filter_any: "Alle",
+    filter_me: "Mig",
+    filter_dates: "Datoer",
+    created_from: "Oprettet fra",
+    created_to: "Oprettet til",
+    updated_from: "Opdateret fra",
+    updated_to: "Opdateret til",
+    count_tickets: "{n} sager",
+    count_many: "Mere end 1.000 sager",
+    col_created: "Oprettet",
+    sort_asc: "stigende",
+    sort_desc: "faldende",
 };
 
 /// The strings of `lang`.

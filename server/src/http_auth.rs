@@ -6,7 +6,7 @@ use app::domain::Problem;
 use app::error::AppError;
 use app::server::services::{auth, tickets};
 use app::server::{Actor, AppState, SESSION_COOKIE, cookie_value};
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -101,11 +101,18 @@ pub async fn on_invite(State(state): State<AppState>, Form(f): Form<InviteForm>)
     }
 }
 
-/// `POST /tickets/{id}/attachments`: a multipart upload with one `file` field.
+#[derive(Deserialize)]
+pub struct UploadQuery {
+    comment_id: Option<i64>,
+}
+
+/// `POST /tickets/{id}/attachments[?comment_id=N]`: a multipart upload with one `file`
+/// field, onto the ticket or one of its comments.
 pub async fn on_upload(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
     Path(id): Path<i64>,
+    Query(q): Query<UploadQuery>,
     mut form: Multipart,
 ) -> Response {
     let db = state.db.clone();
@@ -135,7 +142,8 @@ pub async fn on_upload(
         }
     }
     let Some((name, ct, data)) = file else { return back("?upload_error=missing").await };
-    match tickets::attach(&state.db, &actor, id, &name, &ct, &data, chrono::Utc::now()).await {
+    let to = tickets::AttachTo { ticket_id: id, comment_id: q.comment_id };
+    match tickets::attach(&state.db, &actor, to, &name, &ct, &data, chrono::Utc::now()).await {
         Ok(_) => back("").await,
         Err(AppError::Invalid(e)) if e.iter().any(|f| matches!(f.problem, Problem::TooLong(_))) => back("?upload_error=too_large").await,
         Err(AppError::NotFound) => StatusCode::NOT_FOUND.into_response(),

@@ -5,12 +5,11 @@ use app::domain::{CommentForm, CustomerForm, NewTicketForm, SessionInfo, TicketE
 use app::error::AppError;
 use app::server::services::{customers, tickets};
 use app::server::{Actor, AppState};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::response::IntoResponse;
 use axum::routing::{get, patch, post};
 use axum::{Extension, Json, Router};
 use http::StatusCode;
-use serde::Deserialize;
 
 /// The `/api/v1` routes.
 pub fn router() -> Router<AppState> {
@@ -48,14 +47,11 @@ async fn on_me(Extension(a): Extension<Actor>) -> Json<SessionInfo> {
     Json(a.session_info())
 }
 
-#[derive(Deserialize)]
-struct ListQuery {
-    customer_id: Option<i64>,
-    before: Option<i64>,
-}
-
-async fn on_list(State(s): State<AppState>, Extension(a): Extension<Actor>, Query(q): Query<ListQuery>) -> ApiResult<impl IntoResponse> {
-    Ok(Json(tickets::list(&s.db, &a, q.customer_id, q.before).await?))
+/// `GET /api/v1/tickets?status=1,2&priority=urgent&assignee=me&q=vpn&sort=priority&after=…`:
+/// the same parameters as the list page's URL.
+async fn on_list(State(s): State<AppState>, Extension(a): Extension<Actor>, RawQuery(qs): RawQuery) -> ApiResult<impl IntoResponse> {
+    let query = app::domain::TicketQuery::from_query_string(qs.as_deref().unwrap_or(""));
+    Ok(Json(tickets::search(&s.db, &a, &query).await?))
 }
 
 async fn on_create(State(s): State<AppState>, Extension(a): Extension<Actor>, JsonBody(f): JsonBody<NewTicketForm>) -> ApiResult<impl IntoResponse> {

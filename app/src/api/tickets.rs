@@ -2,18 +2,19 @@
 
 use leptos::prelude::*;
 
-use crate::domain::{CommentForm, NewTicketForm, StatusView, TicketEditForm, TicketFormOptions, TicketPage, TicketView};
+use crate::domain::{CommentForm, NewTicketForm, StatusView, TicketEditForm, TicketFormOptions, TicketSearchPage, TicketView};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 use crate::server::{actor, answer, app_state, services};
 
-/// A page of tickets, newest first; `before` is the keyset cursor from the previous page.
-#[server(endpoint = "tickets/list")]
-pub async fn list_tickets(customer_id: Option<i64>, before: Option<i64>) -> Result<TicketPage, AppError> {
+/// A page of the filtered, sorted list. The query travels as the list's own URL query
+/// string, the one encoding the page, the REST API and bookmarks share.
+#[server(endpoint = "tickets/search")]
+pub async fn search_tickets(query: String) -> Result<TicketSearchPage, AppError> {
     answer(async move {
         let (s, a) = (app_state()?, actor()?);
-        services::tickets::list(&s.db, &a, customer_id, before).await
+        services::tickets::search(&s.db, &a, &crate::domain::TicketQuery::from_query_string(&query)).await
     }
     .await)
 }

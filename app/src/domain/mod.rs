@@ -3,9 +3,11 @@
 //! types that cannot hold a bad value.
 
 mod parse;
+mod query;
 mod views;
 
 pub use parse::*;
+pub use query::*;
 pub use views::*;
 
 use serde::{Deserialize, Serialize};

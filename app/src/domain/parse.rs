@@ -114,6 +114,9 @@ fn email(field: &str, s: &str, errs: &mut Vec<FieldError>) -> Email {
     }
 }
 
+/// The largest attachment accepted, in bytes (10 MB).
+pub const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
+
 /// The longest description or comment accepted, in characters.
 pub const MAX_BODY: usize = 50_000;
 

@@ -56,6 +56,19 @@ pub struct TicketPage {
     pub next: Option<i64>,
 }
 
+/// A page of the filtered, sorted ticket list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TicketSearchPage {
+    pub items: Vec<TicketListItem>,
+    /// Where the next page starts, if there is one.
+    pub next: Option<super::Cursor>,
+    /// How many tickets match, exact up to [`COUNT_CAP`].
+    pub total: i64,
+}
+
+/// Counts above this are shown as "1,000+": exact counts of huge lists are not cheap.
+pub const COUNT_CAP: i64 = 1000;
+
 /// One comment on a ticket.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CommentView {

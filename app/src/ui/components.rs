@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::{use_session, use_tr};
-use crate::domain::{Priority, Role, StatusView, TicketListItem};
+use crate::domain::{Priority, Role, SortKey, StatusView, TicketListItem, TicketQuery};
 use crate::error::AppError;
 
 /// Timezones offered in pickers (any IANA name is accepted when typed).
@@ -111,9 +111,31 @@ pub enum Columns {
     WithoutCustomer,
 }
 
-/// A table of tickets that becomes a list of cards on a phone.
+/// A column header: a link that sorts by it when the table is sortable.
 #[component]
-pub fn TicketTable(items: Vec<TicketListItem>, #[prop(optional)] columns: Columns) -> impl IntoView {
+fn Header(label: &'static str, key: SortKey, query: Option<TicketQuery>) -> impl IntoView {
+    let t = use_tr();
+    match query {
+        None => view! { <th>{label}</th> }.into_any(),
+        Some(q) => {
+            let active = q.sort == key;
+            let arrow = if !active { "" } else if q.desc { " ↓" } else { " ↑" };
+            let aria = if !active { "none" } else if q.desc { "descending" } else { "ascending" };
+            let title = if active && q.desc { t.sort_asc } else { t.sort_desc };
+            let href = q.sorted_by(key).href("/tickets");
+            view! { <th aria-sort=aria><a class="sort" class:active=active href=href title=title>{label}{arrow}</a></th> }.into_any()
+        }
+    }
+}
+
+/// A table of tickets that becomes a list of cards on a phone. With `query`, its headers
+/// sort the list.
+#[component]
+pub fn TicketTable(
+    items: Vec<TicketListItem>,
+    #[prop(optional)] columns: Columns,
+    #[prop(optional)] query: Option<TicketQuery>,
+) -> impl IntoView {
     let show_customer = columns == Columns::All;
     let t = use_tr();
     if items.is_empty() {
@@ -144,13 +166,13 @@ pub fn TicketTable(items: Vec<TicketListItem>, #[prop(optional)] columns: Column
         <table class="tickets">
             <thead>
                 <tr>
-                    <th>{t.col_number}</th>
-                    <th>{t.col_title}</th>
-                    <th>{t.col_status}</th>
-                    <th>{t.col_priority}</th>
-                    <Show when=move || show_customer><th>{t.col_customer}</th></Show>
-                    <th>{t.col_assignee}</th>
-                    <th>{t.col_updated}</th>
+                    <Header label=t.col_number key=SortKey::Number query=query.clone()/>
+                    <Header label=t.col_title key=SortKey::Title query=query.clone()/>
+                    <Header label=t.col_status key=SortKey::Status query=query.clone()/>
+                    <Header label=t.col_priority key=SortKey::Priority query=query.clone()/>
+                    {show_customer.then(|| view! { <Header label=t.col_customer key=SortKey::Customer query=query.clone()/> })}
+                    <Header label=t.col_assignee key=SortKey::Assignee query=query.clone()/>
+                    <Header label=t.col_updated key=SortKey::Updated query=query.clone()/>
                 </tr>
             </thead>
             <tbody>{rows}</tbody>

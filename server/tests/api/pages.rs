@@ -75,6 +75,33 @@ async fn attachments_upload_and_download_only_with_a_session() {
         assert!(r.headers()["location"].to_str().unwrap().ends_with("upload_error=too_large"));
         let t: serde_json::Value = anna.get(app.url(&format!("/api/v1/tickets/{number}"))).send().await.unwrap().json().await.unwrap();
         assert_eq!(t["attachments"].as_array().unwrap().len(), 1);
+        // Onto a comment: it shows under the comment. A comment of another ticket is refused.
+        let r = anna
+            .post(app.url(&format!("/api/v1/tickets/{id}/comments")))
+            .json(&serde_json::json!({ "body": "Log attached", "internal": "" }))
+            .send()
+            .await
+            .unwrap();
+        let comment_id = r.json::<serde_json::Value>().await.unwrap()["id"].as_i64().unwrap();
+        let (other, _) = ticket(&app, &anna, c, None).await;
+        let part = || reqwest::multipart::Part::bytes(b"log line".to_vec()).file_name("app.log");
+        let r = anna
+            .post(app.url(&format!("/tickets/{other}/attachments?comment_id={comment_id}")))
+            .multipart(reqwest::multipart::Form::new().part("file", part()))
+            .send()
+            .await
+            .unwrap();
+        assert!(r.headers()["location"].to_str().unwrap().ends_with("upload_error=failed"));
+        let r = anna
+            .post(app.url(&format!("/tickets/{id}/attachments?comment_id={comment_id}")))
+            .multipart(reqwest::multipart::Form::new().part("file", part()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.headers()["location"].to_str().unwrap(), format!("/tickets/{number}"));
+        let t: serde_json::Value = anna.get(app.url(&format!("/api/v1/tickets/{number}"))).send().await.unwrap().json().await.unwrap();
+        assert_eq!(t["comments"][0]["attachments"][0]["filename"], "app.log");
+        assert_eq!(t["attachments"].as_array().unwrap().len(), 1, "ticket-level files are listed apart");
         app
     })
     .await;

@@ -206,3 +206,39 @@ async fn server_functions_create_and_comment_like_the_pages_do() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_list_filters_sorts_and_pages_by_url_parameters() {
+    on_each_backend(|app| async move {
+        let anna = app.signed_in("anna@example.com").await;
+        let c = customer(&app, &anna, "Nordhavn").await;
+        for _ in 0..3 {
+            ticket(&app, &anna, c, None).await;
+        }
+        let (id, _) = ticket(&app, &anna, c, None).await;
+        anna.patch(app.url(&format!("/api/v1/tickets/{id}/edit")))
+            .json(&serde_json::json!({ "version": 1, "priority": "urgent", "title": "Printer jammed" }))
+            .send()
+            .await
+            .unwrap();
+        let get = |qs: &'static str| {
+            let anna = anna.clone();
+            let url = app.url(&format!("/api/v1/tickets?{qs}"));
+            async move { anna.get(url).send().await.unwrap().json::<serde_json::Value>().await.unwrap() }
+        };
+        let p = get("q=printer").await;
+        assert_eq!(p["total"], 1);
+        assert_eq!(p["items"][0]["title"], "Printer jammed");
+        let p = get("priority=urgent&priority=low").await;
+        assert_eq!(p["total"], 1);
+        let p = get("sort=priority").await;
+        assert_eq!(p["items"][0]["priority"], "urgent");
+        let p = get("assignee=none&customer=999").await;
+        assert_eq!(p["total"], 0);
+        let p = get("q=vpn").await;
+        assert_eq!(p["total"], 3);
+        assert!(p["next"].is_null());
+        app
+    })
+    .await;
+}

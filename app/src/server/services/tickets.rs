@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::domain::{
-    AttachmentView, CommentView, EventKind, EventView, NewComment, NewTicket, Priority, Problem, Shown, StatusCategory,
+    AssigneeFilter, COUNT_CAP, Cursor, TicketQuery, TicketSearchPage, AttachmentView, CommentView, EventKind, EventView, NewComment, NewTicket, Priority, Problem, Shown, StatusCategory,
     StatusView, TicketEdit, TicketListItem, TicketPage, TicketView, display_number,
 };
 use crate::error::AppError;
@@ -14,7 +14,7 @@ use crate::server::store::{agents, customers};
 use crate::server::{Actor, Db};
 
 /// The largest attachment accepted, in bytes.
-pub const MAX_ATTACHMENT: usize = 10 * 1024 * 1024;
+pub const MAX_ATTACHMENT: usize = crate::domain::MAX_ATTACHMENT_BYTES;
 /// Ticket list page size.
 pub const PAGE_SIZE: i64 = 50;
 
@@ -62,6 +62,54 @@ pub async fn list(db: &Db, actor: &Actor, customer_id: Option<i64>, before_id: O
     let items: Vec<_> = rows.iter().take(PAGE_SIZE as usize).map(|r| list_item(actor, r)).collect();
     let next = if more { items.last().map(|i| i.id) } else { None };
     Ok(TicketPage { items, next })
+}
+
+/// The day `d` begins in `tz`, in UTC (a DST gap falls forward to the first valid instant).
+fn day_start(d: chrono::NaiveDate, tz: chrono_tz::Tz) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    let midnight = d.and_hms_opt(0, 0, 0).unwrap_or_default();
+    match tz.from_local_datetime(&midnight) {
+        chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) => t.with_timezone(&Utc),
+        chrono::LocalResult::None => tz
+            .from_local_datetime(&(midnight + chrono::TimeDelta::hours(1)))
+            .earliest()
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_else(|| Utc.from_utc_datetime(&midnight)),
+    }
+}
+
+/// A page of the filtered, sorted list. Dates are whole days in the viewer's timezone.
+///
+/// # Errors
+/// Database errors.
+pub async fn search(db: &Db, actor: &Actor, q: &TicketQuery) -> Result<TicketSearchPage, AppError> {
+    use crate::server::store::search::{Search, count_capped, cursor_value, page};
+    let next_day = |d: chrono::NaiveDate| d.succ_opt().unwrap_or(d);
+    let s = Search {
+        statuses: q.statuses.clone(),
+        priorities: q.priorities.iter().map(|p| p.as_str().to_owned()).collect(),
+        assignee: q.assignee.map(|a| match a {
+            AssigneeFilter::Me => Some(actor.id),
+            AssigneeFilter::Unassigned => None,
+            AssigneeFilter::Agent(id) => Some(id),
+        }),
+        customer_id: q.customer_id,
+        text: q.text.clone(),
+        created_from: q.created_from.map(|d| day_start(d, actor.timezone)),
+        created_before: q.created_to.map(|d| day_start(next_day(d), actor.timezone)),
+        updated_from: q.updated_from.map(|d| day_start(d, actor.timezone)),
+        updated_before: q.updated_to.map(|d| day_start(next_day(d), actor.timezone)),
+        sort: q.sort,
+        desc: q.desc,
+        after: q.after.as_ref().map(|c| (c.value.clone(), c.id)),
+        limit: PAGE_SIZE + 1,
+    };
+    let rows = page(db, &s).await?;
+    let more = rows.len() as i64 > PAGE_SIZE;
+    let shown = &rows[..rows.len().min(PAGE_SIZE as usize)];
+    let next = if more { shown.last().map(|r| Cursor { value: cursor_value(q.sort, r), id: r.id }) } else { None };
+    let total = count_capped(db, &s, COUNT_CAP + 1).await?;
+    Ok(TicketSearchPage { items: shown.iter().map(|r| list_item(actor, r)).collect(), next, total })
 }
 
 /// Every status, for pickers.
@@ -317,12 +365,28 @@ pub async fn comment(db: &Db, actor: &Actor, ticket_id: i64, c: NewComment, now:
     Ok(store::insert_comment(db, ticket_id, actor.id, &c.body, c.internal, crate::server::db::now_micros(now)).await?)
 }
 
-/// Stores an uploaded file on a ticket.
+/// Where an upload goes: the ticket, and optionally one of its comments.
+#[derive(Clone, Copy, Debug)]
+pub struct AttachTo {
+    pub ticket_id: i64,
+    pub comment_id: Option<i64>,
+}
+
+/// Stores an uploaded file on a ticket or on one of its comments.
 ///
 /// # Errors
-/// `NotFound` for an unknown ticket, `Invalid` for an empty or oversized file or a bad name.
-pub async fn attach(db: &Db, actor: &Actor, ticket_id: i64, filename: &str, content_type: &str, data: &[u8], now: DateTime<Utc>) -> Result<i64, AppError> {
+/// `NotFound` for an unknown ticket, `Invalid` for an empty or oversized file, a bad name,
+/// or a comment of another ticket.
+pub async fn attach(db: &Db, actor: &Actor, to: AttachTo, filename: &str, content_type: &str, data: &[u8], now: DateTime<Utc>) -> Result<i64, AppError> {
+    let ticket_id = to.ticket_id;
     store::get(db, ticket_id).await?;
+    if let Some(c) = to.comment_id {
+        match store::comment_ticket(db, c).await {
+            Ok(t) if t == ticket_id => {}
+            Ok(_) | Err(sqlx::Error::RowNotFound) => return Err(AppError::invalid("comment_id", Problem::NotAvailable)),
+            Err(e) => return Err(e.into()),
+        }
+    }
     let name: String = filename
         .rsplit(['/', '\\'])
         .next()
@@ -342,7 +406,7 @@ pub async fn attach(db: &Db, actor: &Actor, ticket_id: i64, filename: &str, cont
         return Err(AppError::invalid("file", Problem::TooLong(MAX_ATTACHMENT)));
     }
     let ct = if content_type.is_empty() || content_type.len() > 100 { "application/octet-stream" } else { content_type };
-    Ok(store::insert_attachment(db, ticket_id, None, name, ct, data, actor.id, crate::server::db::now_micros(now)).await?)
+    Ok(store::insert_attachment(db, ticket_id, to.comment_id, name, ct, data, actor.id, crate::server::db::now_micros(now)).await?)
 }
 
 /// An attachment's metadata and bytes, for those who may see its ticket (every agent).

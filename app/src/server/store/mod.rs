@@ -5,6 +5,7 @@
 pub mod agents;
 pub mod customers;
 pub mod sessions;
+pub mod search;
 pub mod settings;
 pub mod tickets;
 

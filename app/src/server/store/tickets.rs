@@ -97,6 +97,11 @@ pub struct AttachmentRow {
     pub size: i64,
 }
 
+/// Where a priority sorts: urgent first.
+pub fn priority_rank(p: &str) -> i64 {
+    crate::domain::Priority::parse(p).map(|p| p as i64).unwrap_or(2)
+}
+
 /// Every status, in workflow order.
 ///
 /// # Errors
@@ -121,13 +126,14 @@ pub async fn insert(db: &Db, t: &NewTicketRow<'_>, now: DateTime<Utc>) -> Result
             .fetch_one(&mut *tx)
             .await?;
         let id = sqlx::query_scalar::<_, i64>(
-            "INSERT INTO tickets (number, title, description, status_id, priority, customer_id, requester_id, assignee_id, created_by, version, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $11) RETURNING id")
+            "INSERT INTO tickets (number, title, description, status_id, priority, priority_rank, customer_id, requester_id, assignee_id, created_by, version, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $12) RETURNING id")
             .bind(number)
             .bind(t.title)
             .bind(t.description)
             .bind(t.status_id)
             .bind(t.priority)
+            .bind(priority_rank(t.priority))
             .bind(t.customer_id)
             .bind(t.requester_id)
             .bind(t.assignee_id)
@@ -254,6 +260,7 @@ pub async fn update(
     }
     if u.priority.is_some() {
         col("priority");
+        col("priority_rank");
     }
     if u.assignee_id.is_some() {
         col("assignee_id");
@@ -272,7 +279,7 @@ pub async fn update(
             q = q.bind(v);
         }
         if let Some(v) = &u.priority {
-            q = q.bind(v);
+            q = q.bind(v).bind(priority_rank(v));
         }
         if let Some(v) = u.assignee_id {
             q = q.bind(v);
@@ -339,6 +346,14 @@ pub async fn insert_comment(db: &Db, ticket_id: i64, author_agent_id: i64, body:
         tx.commit().await?;
         Ok(id)
     })
+}
+
+/// The ticket a comment belongs to.
+///
+/// # Errors
+/// `RowNotFound` when there is no such comment.
+pub async fn comment_ticket(db: &Db, comment_id: i64) -> Result<i64, sqlx::Error> {
+    on_db!(db, |p| sqlx::query_scalar::<_, i64>("SELECT ticket_id FROM comments WHERE id = $1").bind(comment_id).fetch_one(p).await)
 }
 
 /// A ticket's comments, oldest first.

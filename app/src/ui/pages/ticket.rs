@@ -272,13 +272,17 @@ fn Conversation(ticket: TicketView, reload: RwSignal<u32>) -> impl IntoView {
     let comment = ServerAction::<AddComment>::new();
     let internal = RwSignal::new(false);
     let body_ref = NodeRef::<leptos::html::Textarea>::new();
+    let file_ref = NodeRef::<leptos::html::Input>::new();
+    let upload_error = RwSignal::new(None::<&'static str>);
+    let ticket_id = ticket.id;
     Effect::new(move |_| {
-        if let Some(Ok(_)) = comment.value().get() {
-            // Sent: empty the box for the next reply and show the new comment.
+        if let Some(Ok(comment_id)) = comment.value().get() {
+            // Sent: empty the box for the next reply, upload the chosen file onto the new
+            // comment, then show both.
             if let Some(el) = body_ref.get_untracked() {
                 el.set_value("");
             }
-            reload.update(|n| *n += 1);
+            attach_chosen_file(file_ref, ticket_id, comment_id, upload_error, reload);
         }
     });
     let err = action_error(comment.value());
@@ -289,14 +293,20 @@ fn Conversation(ticket: TicketView, reload: RwSignal<u32>) -> impl IntoView {
         .map(|c| {
             let class = if c.internal { "comment internal" } else { "comment public" };
             let kind = if c.internal { t.internal_note } else { t.public_reply };
+            let files = c
+                .attachments
+                .into_iter()
+                .map(|a| view! { <li><a href=a.url download=a.filename.clone()>"📎 "{a.filename.clone()}</a></li> })
+                .collect_view();
             view! {
-                <li class=class>
+                <li class=class id=format!("comment-{}", c.id)>
                     <div class="comment-head">
                         <strong>{c.author}</strong>
                         <span class="kind">{kind}</span>
                         <time datetime=c.at.iso>{c.at.text}</time>
                     </div>
                     <div class="markdown" inner_html=c.body_html></div>
+                    <ul class="files inline">{files}</ul>
                 </li>
             }
         })
@@ -323,7 +333,9 @@ fn Conversation(ticket: TicketView, reload: RwSignal<u32>) -> impl IntoView {
                     </div>
                     <textarea node_ref=body_ref name="form[body]" rows="4" placeholder=t.comment_placeholder aria-label=t.conversation></textarea>
                     <FieldMsg err field="body"/>
+                    {move || upload_error.get().map(|m| view! { <div class="notice error" role="alert">{m}</div> })}
                     <div class="row">
+                        <input type="file" node_ref=file_ref aria-label=t.attachments class="comment-file"/>
                         <button type="submit" class="button primary" disabled=move || comment.pending().get()>
                             {move || if internal.get() { t.add_note } else { t.add_reply }}
                         </button>
@@ -332,6 +344,75 @@ fn Conversation(ticket: TicketView, reload: RwSignal<u32>) -> impl IntoView {
                 </div>
             </ActionForm>
         </section>
+    }
+}
+
+/// After a comment is saved: uploads the file chosen in `file_ref` (if any) onto it, then
+/// reloads the ticket. Runs in the browser only.
+fn attach_chosen_file(
+    file_ref: NodeRef<leptos::html::Input>,
+    ticket_id: i64,
+    comment_id: i64,
+    upload_error: RwSignal<Option<&'static str>>,
+    reload: RwSignal<u32>,
+) {
+    let t = use_tr();
+    #[cfg(feature = "hydrate")]
+    {
+        let input = file_ref.get_untracked();
+        let file = input.as_ref().and_then(|i| i.files()).and_then(|f| f.get(0));
+        if let Some(file) = file {
+            if let Some(i) = &input {
+                i.set_value("");
+            }
+            leptos::task::spawn_local(async move {
+                let outcome = upload(ticket_id, comment_id, file).await;
+                upload_error.set(match outcome {
+                    Upload::Stored => None,
+                    Upload::TooLarge => Some(t.too_large),
+                    Upload::Failed => Some(t.server_error),
+                });
+                reload.update(|n| *n += 1);
+            });
+            return;
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (file_ref, ticket_id, comment_id, t);
+    upload_error.set(None);
+    reload.update(|n| *n += 1);
+}
+
+#[cfg(feature = "hydrate")]
+enum Upload {
+    Stored,
+    TooLarge,
+    Failed,
+}
+
+/// Posts one file to the attachment endpoint, as the plain upload form would.
+#[cfg(feature = "hydrate")]
+async fn upload(ticket_id: i64, comment_id: i64, file: web_sys::File) -> Upload {
+    use wasm_bindgen::JsCast;
+    if file.size() > crate::domain::MAX_ATTACHMENT_BYTES as f64 {
+        return Upload::TooLarge;
+    }
+    let Some(window) = web_sys::window() else { return Upload::Failed };
+    let Ok(form) = web_sys::FormData::new() else { return Upload::Failed };
+    if form.append_with_blob_and_filename("file", &file, &file.name()).is_err() {
+        return Upload::Failed;
+    }
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_body(&form);
+    let url = format!("/tickets/{ticket_id}/attachments?comment_id={comment_id}");
+    let Ok(resp) = wasm_bindgen_futures::JsFuture::from(window.fetch_with_str_and_init(&url, &init)).await else {
+        return Upload::Failed;
+    };
+    match resp.dyn_into::<web_sys::Response>() {
+        Ok(r) if r.ok() && !r.url().contains("upload_error=") => Upload::Stored,
+        Ok(r) if r.url().contains("upload_error=too_large") => Upload::TooLarge,
+        _ => Upload::Failed,
     }
 }
 

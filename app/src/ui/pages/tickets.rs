@@ -1,32 +1,53 @@
-//! The ticket list: newest first, paged by keyset. Filters and the board come with the
-//! agent-workspace issue.
+//! The ticket list: filters (status, priority, assignee, customer, full text, date ranges),
+//! sorting by any column, keyset paging and a capped count. The filter is a plain GET form
+//! and every state is a URL, so a view can be bookmarked and shared.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::tickets::list_tickets;
+use crate::api::tickets::{list_statuses, new_ticket_options, search_tickets};
+use crate::domain::{AssigneeFilter, COUNT_CAP, Priority, StatusView, TicketFormOptions, TicketQuery};
+use crate::i18n::fill;
 use crate::ui::components::{ErrorNotice, Page, TicketTable};
 use crate::ui::use_tr;
 
-/// `/tickets?before=<id>`.
+/// The list's query, as the URL holds it.
+pub fn use_ticket_query() -> Memo<TicketQuery> {
+    let q = use_query_map();
+    Memo::new(move |_| TicketQuery::from_query_string(&q.read().to_query_string()))
+}
+
+/// `/tickets?…`.
 #[component]
 pub fn TicketListPage() -> impl IntoView {
     let t = use_tr();
-    let q = use_query_map();
-    let before = move || q.read().get("before").and_then(|v| v.parse::<i64>().ok());
-    let page = Resource::new(before, |b| list_tickets(None, b));
+    let query = use_ticket_query();
+    let page = Resource::new(move || query.get().to_query_string(), search_tickets);
+    let statuses = Resource::new(|| (), |_| list_statuses());
+    let options = Resource::new(|| (), |_| new_ticket_options());
+    let filters = move || {
+        Suspend::new(async move {
+            match (statuses.await, options.await) {
+                (Ok(s), Ok(o)) => view! { <FilterForm query=query.get_untracked() statuses=s options=o/> }.into_any(),
+                (Err(e), _) | (_, Err(e)) => view! { <ErrorNotice err=e/> }.into_any(),
+            }
+        })
+    };
     let body = move || {
         Suspend::new(async move {
             match page.await {
                 Ok(p) => {
-                    let next = p.next.map(|n| format!("/tickets?before={n}"));
-                    let paged = before().is_some();
+                    let q = query.get_untracked();
+                    let count = if p.total > COUNT_CAP { t.count_many.to_owned() } else { fill(t.count_tickets, &[("n", &p.total.to_string())]) };
+                    let next = p.next.map(|c| TicketQuery { after: Some(c), ..q.clone() }.href("/tickets"));
+                    let first = q.after.is_some().then(|| q.first_page().href("/tickets"));
                     view! {
-                        <div class="card flush"><TicketTable items=p.items/></div>
+                        <p class="count muted" aria-live="polite">{count}</p>
+                        <div class="card flush"><TicketTable items=p.items query=q/></div>
                         <nav class="pager">
-                            <Show when=move || paged><a class="button" href="/tickets">{t.first_page}</a></Show>
-                            {next.map(|href| view! { <a class="button" href=href>{t.next_page}" →"</a> })}
+                            {first.map(|href| view! { <a class="button" href=href>{t.first_page}</a> })}
+                            {next.map(|href| view! { <a class="button" href=href rel="next">{t.next_page}" →"</a> })}
                         </nav>
                     }
                     .into_any()
@@ -41,7 +62,95 @@ pub fn TicketListPage() -> impl IntoView {
             <div class="page-head">
                 <h1>{t.tickets_title}</h1>
             </div>
+            <Transition fallback=|| ()>{filters}</Transition>
             <Transition fallback=move || view! { <p class="muted">{t.loading}</p> }>{body}</Transition>
         </Page>
+    }
+}
+
+/// The filters as a GET form: it works before the page is live, and its result is a URL.
+#[component]
+fn FilterForm(query: TicketQuery, statuses: Vec<StatusView>, options: TicketFormOptions) -> impl IntoView {
+    let t = use_tr();
+    let q = query;
+    let status_boxes = statuses
+        .iter()
+        .map(|s| {
+            let checked = q.statuses.contains(&s.id);
+            view! { <label class="check"><input type="checkbox" name="status" value=s.id.to_string() checked=checked/>{t.status(s)}</label> }
+        })
+        .collect_view();
+    let priority_boxes = Priority::ALL
+        .iter()
+        .map(|p| {
+            let checked = q.priorities.contains(p);
+            view! { <label class="check"><input type="checkbox" name="priority" value=p.as_str() checked=checked/>{t.priority(*p)}</label> }
+        })
+        .collect_view();
+    let assignee = q.assignee;
+    let agent_options = options
+        .agents
+        .iter()
+        .map(|a| view! { <option value=a.id.to_string() selected=assignee == Some(AssigneeFilter::Agent(a.id))>{a.name.clone()}</option> })
+        .collect_view();
+    let customer = q.customer_id;
+    let customer_options = options
+        .customers
+        .iter()
+        .map(|c| view! { <option value=c.id.to_string() selected=customer == Some(c.id)>{c.name.clone()}</option> })
+        .collect_view();
+    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
+    let (sort, dir) = {
+        let params = q.to_params();
+        let get = |k: &str| params.iter().find(|(key, _)| *key == k).map(|(_, v)| v.clone());
+        (get("sort"), get("dir"))
+    };
+    let status_open = !q.statuses.is_empty();
+    let priority_open = !q.priorities.is_empty();
+    let dates_open = q.created_from.is_some() || q.created_to.is_some() || q.updated_from.is_some() || q.updated_to.is_some();
+    let filtered = q.is_filtered();
+    view! {
+        <form method="get" action="/tickets" class="card filters">
+            <div class="filter-row">
+                <input type="search" name="q" value=q.text.clone() placeholder=t.filter_search aria-label=t.filter_search class="grow"/>
+                <select name="assignee" aria-label=t.col_assignee>
+                    <option value="">{t.col_assignee}": "{t.filter_any}</option>
+                    <option value="me" selected=assignee == Some(AssigneeFilter::Me)>{t.filter_me}</option>
+                    <option value="none" selected=assignee == Some(AssigneeFilter::Unassigned)>{t.unassigned}</option>
+                    {agent_options}
+                </select>
+                <select name="customer" aria-label=t.col_customer>
+                    <option value="">{t.col_customer}": "{t.filter_any}</option>
+                    {customer_options}
+                </select>
+            </div>
+            <div class="filter-row">
+                <details open=status_open>
+                    <summary>{t.col_status}</summary>
+                    <div class="checks">{status_boxes}</div>
+                </details>
+                <details open=priority_open>
+                    <summary>{t.col_priority}</summary>
+                    <div class="checks">{priority_boxes}</div>
+                </details>
+                <details open=dates_open>
+                    <summary>{t.filter_dates}</summary>
+                    <div class="dates">
+                        <label>{t.created_from}<input type="date" name="created_from" value=date(q.created_from)/></label>
+                        <label>{t.created_to}<input type="date" name="created_to" value=date(q.created_to)/></label>
+                        <label>{t.updated_from}<input type="date" name="updated_from" value=date(q.updated_from)/></label>
+                        <label>{t.updated_to}<input type="date" name="updated_to" value=date(q.updated_to)/></label>
+                    </div>
+                </details>
+                {sort.map(|v| view! { <input type="hidden" name="sort" value=v/> })}
+                {dir.map(|v| view! { <input type="hidden" name="dir" value=v/> })}
+                <div class="filter-actions">
+                    <Show when=move || filtered>
+                        <a href="/tickets" class="button">{t.filter_clear}</a>
+                    </Show>
+                    <button type="submit" class="button primary">{t.filter_apply}</button>
+                </div>
+            </div>
+        </form>
     }
 }

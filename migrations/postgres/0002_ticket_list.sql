@@ -1,0 +1,20 @@
+-- The ticket list: sortable by every column it shows, filterable, and searchable in full
+-- text. Keep in step with ../sqlite/0002_ticket_list.sql.
+
+-- Priorities sort by urgency, not by name: urgent 0, high 1, normal 2, low 3.
+ALTER TABLE tickets ADD COLUMN priority_rank BIGINT NOT NULL DEFAULT 2;
+UPDATE tickets SET priority_rank = CASE priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END;
+
+CREATE INDEX tickets_updated ON tickets (updated_at, id);
+CREATE INDEX tickets_created ON tickets (created_at, id);
+CREATE INDEX tickets_title ON tickets (title, id);
+CREATE INDEX tickets_priority ON tickets (priority_rank, id);
+CREATE INDEX tickets_status_updated ON tickets (status_id, updated_at, id);
+CREATE INDEX tickets_assignee_updated ON tickets (assignee_id, updated_at, id);
+CREATE INDEX tickets_customer_updated ON tickets (customer_id, updated_at, id);
+
+-- Full text over title and description ('simple': no language-specific stemming, since
+-- tickets arrive in English, Swedish, Russian and Danish alike).
+ALTER TABLE tickets ADD COLUMN search tsvector
+    GENERATED ALWAYS AS (to_tsvector('simple', coalesce(title, '') || ' ' || coalesce(description, ''))) STORED;
+CREATE INDEX tickets_search ON tickets USING GIN (search);
