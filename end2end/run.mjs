@@ -224,6 +224,21 @@ try {
     assert.equal(Number(page2[0].slice(4)), Number(page1[49].slice(4)) + 1);
   });
 
+  await scenario('bulk change: select tickets, set a priority', async () => {
+    await a.goto(`${base}/tickets?q=printer&sort=number&dir=asc`);
+    await a.waitForSelector('table.tickets td.pick input');
+    const boxes = a.locator('table.tickets tbody td.pick input');
+    await boxes.nth(0).check();
+    await boxes.nth(1).check();
+    await a.waitForSelector('.bulkbar:has-text("2 selected")');
+    await a.selectOption('.bulkbar select[aria-label=Priority]', 'low');
+    await a.click('.bulkbar button');
+    await a.waitForSelector('.notice.ok:has-text("2 tickets updated")');
+    const prios = await a.locator('table.tickets tbody tr').evaluateAll(rows => rows.slice(0, 2).map(r => r.querySelector('.badge.prio').innerText));
+    assert.deepEqual(prios, ['Low', 'Low']);
+    assert.equal(await a.locator('.bulkbar').count(), 0, 'the selection is cleared');
+  });
+
   await scenario('customers: create one, add a contact', async () => {
     await a.goto(`${base}/customers`);
     await a.fill('input[name="form[name]"]', 'Fjord Energy');

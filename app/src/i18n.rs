@@ -42,6 +42,7 @@ strings!(
     forbidden, not_found_title, not_found_body, go_home, server_error, network_error, loading, none,
     filter_search, filter_apply, filter_clear, filter_any, filter_me, filter_dates, created_from, created_to,
     updated_from, updated_to, count_tickets, count_many, col_created, sort_asc, sort_desc,
+    bulk_selected, bulk_apply, bulk_no_change, bulk_updated, bulk_refused, select_all, select_ticket,
 );
 
 /// English.
@@ -198,6 +199,13 @@ pub static EN: Tr = Tr {
     col_created: "Created",
     sort_asc: "ascending",
     sort_desc: "descending",
+    bulk_selected: "{n} selected",
+    bulk_apply: "Apply to selected",
+    bulk_no_change: "No change",
+    bulk_updated: "{n} tickets updated.",
+    bulk_refused: "Not changed (no right, or changed meanwhile): {list}",
+    select_all: "Select all on this page",
+    select_ticket: "Select",
 };
 
 /// Swedish.
@@ -354,6 +362,13 @@ pub static SV: Tr = Tr {
     col_created: "Skapad",
     sort_asc: "stigande",
     sort_desc: "fallande",
+    bulk_selected: "{n} markerade",
+    bulk_apply: "Använd på markerade",
+    bulk_no_change: "Ingen ändring",
+    bulk_updated: "{n} ärenden uppdaterade.",
+    bulk_refused: "Inte ändrade (saknar behörighet eller ändrade under tiden): {list}",
+    select_all: "Markera alla på sidan",
+    select_ticket: "Markera",
 };
 
 /// Russian.
@@ -510,6 +525,13 @@ pub static RU: Tr = Tr {
     col_created: "Создана",
     sort_asc: "по возрастанию",
     sort_desc: "по убыванию",
+    bulk_selected: "Выбрано: {n}",
+    bulk_apply: "Применить к выбранным",
+    bulk_no_change: "Без изменений",
+    bulk_updated: "Обновлено заявок: {n}.",
+    bulk_refused: "Не изменены (нет прав или изменены другим): {list}",
+    select_all: "Выбрать все на странице",
+    select_ticket: "Выбрать",
 };
 
 /// Danish.
@@ -666,6 +688,13 @@ pub static DA: Tr = Tr {
     col_created: "Oprettet",
     sort_asc: "stigende",
     sort_desc: "faldende",
+    bulk_selected: "{n} valgt",
+    bulk_apply: "Anvend på valgte",
+    bulk_no_change: "Ingen ændring",
+    bulk_updated: "{n} sager opdateret.",
+    bulk_refused: "Ikke ændret (mangler ret eller ændret i mellemtiden): {list}",
+    select_all: "Vælg alle på siden",
+    select_ticket: "Vælg",
 };
 
 /// The strings of `lang`.

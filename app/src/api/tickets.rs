@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::domain::{CommentForm, NewTicketForm, StatusView, TicketEditForm, TicketFormOptions, TicketSearchPage, TicketView};
+use crate::domain::{BulkOutcome, CommentForm, NewTicketForm, StatusView, TicketEditForm, TicketFormOptions, TicketSearchPage, TicketView};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
@@ -70,6 +70,27 @@ pub async fn edit_ticket(id: i64, form: TicketEditForm) -> Result<TicketView, Ap
         let input = crate::domain::TicketEdit::try_from(form).map_err(AppError::Invalid)?;
         let (s, a) = (app_state()?, actor()?);
         services::tickets::edit(&s.db, &a, id, input, chrono::Utc::now()).await
+    }
+    .await)
+}
+
+/// Sets status, priority and/or assignee of many tickets at once. `ids` is comma-separated;
+/// an empty field is left as it is; `assignee_id` "none" unassigns.
+#[server(endpoint = "tickets/bulk")]
+pub async fn bulk_edit_tickets(ids: String, status_id: String, priority: String, assignee_id: String) -> Result<BulkOutcome, AppError> {
+    answer(async move {
+        let ids: Vec<i64> = ids.split(',').filter_map(|x| x.trim().parse().ok()).collect();
+        let some = |v: String| (!v.trim().is_empty()).then_some(v);
+        let form = TicketEditForm {
+            version: 0,
+            status_id: some(status_id),
+            priority: some(priority),
+            assignee_id: some(assignee_id).map(|a| if a == "none" { String::new() } else { a }),
+            ..Default::default()
+        };
+        let change = crate::domain::TicketEdit::try_from(form).map_err(AppError::Invalid)?;
+        let (s, a) = (app_state()?, actor()?);
+        services::tickets::bulk_edit(&s.db, &a, &ids, &change, chrono::Utc::now()).await
     }
     .await)
 }

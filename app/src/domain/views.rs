@@ -66,6 +66,18 @@ pub struct TicketSearchPage {
     pub total: i64,
 }
 
+/// What a bulk change did.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BulkOutcome {
+    /// Display numbers of the tickets changed.
+    pub updated: Vec<String>,
+    /// Display numbers of the tickets left as they were (no right, changed meanwhile, bad value).
+    pub refused: Vec<String>,
+}
+
+/// The most tickets one bulk change touches.
+pub const BULK_MAX: usize = 200;
+
 /// Counts above this are shown as "1,000+": exact counts of huge lists are not cheap.
 pub const COUNT_CAP: i64 = 1000;
 

@@ -135,8 +135,11 @@ pub fn TicketTable(
     items: Vec<TicketListItem>,
     #[prop(optional)] columns: Columns,
     #[prop(optional)] query: Option<TicketQuery>,
+    /// With a selection, each row gets a checkbox (for bulk changes).
+    #[prop(optional)] selection: Option<RwSignal<Vec<i64>>>,
 ) -> impl IntoView {
     let show_customer = columns == Columns::All;
+    let page_ids: Vec<i64> = items.iter().map(|i| i.id).collect();
     let t = use_tr();
     if items.is_empty() {
         return view! { <p class="empty">{t.no_tickets}</p> }.into_any();
@@ -147,8 +150,15 @@ pub fn TicketTable(
             let href = format!("/tickets/{}", i.number);
             let customer_href = format!("/customers/{}", i.customer_id);
             let assignee = i.assignee_name.clone().unwrap_or_else(|| t.unassigned.to_owned());
+            let id = i.id;
+            let pick = selection.map(|sel| {
+                let checked = move || sel.with(|s| s.contains(&id));
+                let toggle = move |_| sel.update(|s| if let Some(p) = s.iter().position(|x| *x == id) { s.remove(p); } else { s.push(id); });
+                view! { <td class="pick"><input type="checkbox" aria-label=t.select_ticket prop:checked=checked on:change=toggle/></td> }
+            });
             view! {
                 <tr>
+                    {pick}
                     <td class="num" data-label=t.col_number><a href=href.clone()>{i.number.clone()}</a></td>
                     <td class="title" data-label=t.col_title><a href=href>{i.title.clone()}</a></td>
                     <td data-label=t.col_status><StatusBadge status=i.status.clone()/></td>
@@ -166,6 +176,16 @@ pub fn TicketTable(
         <table class="tickets">
             <thead>
                 <tr>
+                    {selection.map(|sel| {
+                        let ids = page_ids.clone();
+                        let all = { let ids = ids.clone(); move || !ids.is_empty() && sel.with(|s| ids.iter().all(|i| s.contains(i))) };
+                        let all_for_toggle = all.clone();
+                        let toggle = move |_| {
+                            let everything = all_for_toggle();
+                            sel.update(|s| if everything { s.retain(|x| !ids.contains(x)) } else { for i in &ids { if !s.contains(i) { s.push(*i) } } });
+                        };
+                        view! { <th class="pick"><input type="checkbox" aria-label=t.select_all prop:checked=all on:change=toggle/></th> }
+                    })}
                     <Header label=t.col_number key=SortKey::Number query=query.clone()/>
                     <Header label=t.col_title key=SortKey::Title query=query.clone()/>
                     <Header label=t.col_status key=SortKey::Status query=query.clone()/>

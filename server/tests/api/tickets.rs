@@ -242,3 +242,43 @@ async fn the_list_filters_sorts_and_pages_by_url_parameters() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn bulk_changes_apply_per_ticket_rights_and_report_the_rest() {
+    on_each_backend(|app| async move {
+        let anna = app.signed_in("anna@example.com").await;
+        let bo = app.signed_in("bo@example.com").await;
+        let bo_id = me(&app, &bo).await;
+        let max = app.signed_in("manager@example.com").await;
+        let c = customer(&app, &anna, "Nordhavn").await;
+        let (free, free_n) = ticket(&app, &anna, c, None).await;
+        let (bos, bos_n) = ticket(&app, &max, c, Some(bo_id)).await;
+        let bulk = |client: reqwest::Client, body: String| {
+            let url = app.url("/api/tickets/bulk");
+            async move {
+                client
+                    .post(url)
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(body)
+                    .send()
+                    .await
+                    .unwrap()
+            }
+        };
+        let r = bulk(anna.clone(), format!("ids={free},{bos}&status_id=&priority=low&assignee_id=")).await;
+        assert_eq!(r.status(), 200);
+        let o: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(o["updated"], serde_json::json!([free_n]));
+        assert_eq!(o["refused"], serde_json::json!([bos_n]), "Anna may not change Bo's ticket");
+        let r = bulk(max.clone(), format!("ids={free},{bos}&status_id=&priority=&assignee_id=none")).await;
+        let o: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(o["updated"].as_array().unwrap().len(), 2);
+        let r = bulk(max.clone(), format!("ids={free}&status_id=&priority=&assignee_id=")).await;
+        assert_eq!(r.status(), 422, "an empty change is refused");
+        let t: serde_json::Value = anna.get(app.url(&format!("/api/v1/tickets/{free_n}"))).send().await.unwrap().json().await.unwrap();
+        assert_eq!(t["priority"], "low");
+        assert!(t["assignee_id"].is_null());
+        app
+    })
+    .await;
+}

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::domain::{
-    AssigneeFilter, COUNT_CAP, Cursor, TicketQuery, TicketSearchPage, AttachmentView, CommentView, EventKind, EventView, NewComment, NewTicket, Priority, Problem, Shown, StatusCategory,
+    BULK_MAX, BulkOutcome, AssigneeFilter, COUNT_CAP, Cursor, TicketQuery, TicketSearchPage, AttachmentView, CommentView, EventKind, EventView, NewComment, NewTicket, Priority, Problem, Shown, StatusCategory,
     StatusView, TicketEdit, TicketListItem, TicketPage, TicketView, display_number,
 };
 use crate::error::AppError;
@@ -342,6 +342,36 @@ pub async fn edit(db: &Db, actor: &Actor, id: i64, edit: TicketEdit, now: DateTi
             Err(AppError::Conflict { by: last_actor.unwrap_or_default(), current_version })
         }
     }
+}
+
+/// Applies the same change to many tickets, each on its current version and with the
+/// actor's rights checked per ticket. A ticket that cannot be changed is reported, not fatal.
+///
+/// # Errors
+/// `Invalid` for more than [`BULK_MAX`] tickets or an empty change; database errors.
+pub async fn bulk_edit(db: &Db, actor: &Actor, ids: &[i64], change: &TicketEdit, now: DateTime<Utc>) -> Result<BulkOutcome, AppError> {
+    if ids.is_empty() || ids.len() > BULK_MAX {
+        return Err(AppError::invalid("ids", if ids.is_empty() { Problem::Required } else { Problem::TooLong(BULK_MAX) }));
+    }
+    if change.is_empty() {
+        return Err(AppError::invalid("change", Problem::Required));
+    }
+    let mut out = BulkOutcome { updated: Vec::new(), refused: Vec::new() };
+    for id in ids {
+        let row = match store::get(db, *id).await {
+            Ok(r) => r,
+            Err(sqlx::Error::RowNotFound) => continue,
+            Err(e) => return Err(e.into()),
+        };
+        let number = display_number(row.number);
+        let one = TicketEdit { version: row.version, ..change.clone() };
+        match edit(db, actor, *id, one, now).await {
+            Ok(_) => out.updated.push(number),
+            Err(AppError::Forbidden | AppError::Conflict { .. } | AppError::Invalid(_)) => out.refused.push(number),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(out)
 }
 
 async fn stale(db: &Db, id: i64) -> Result<AppError, AppError> {

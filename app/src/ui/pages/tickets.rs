@@ -6,11 +6,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::tickets::{list_statuses, new_ticket_options, search_tickets};
+use crate::api::tickets::{BulkEditTickets, list_statuses, new_ticket_options, search_tickets};
 use crate::domain::{AssigneeFilter, COUNT_CAP, Priority, StatusView, TicketFormOptions, TicketQuery};
 use crate::i18n::fill;
 use crate::ui::components::{ErrorNotice, Page, TicketTable};
-use crate::ui::use_tr;
+use crate::ui::{use_session, use_tr};
 
 /// The list's query, as the URL holds it.
 pub fn use_ticket_query() -> Memo<TicketQuery> {
@@ -23,7 +23,14 @@ pub fn use_ticket_query() -> Memo<TicketQuery> {
 pub fn TicketListPage() -> impl IntoView {
     let t = use_tr();
     let query = use_ticket_query();
-    let page = Resource::new(move || query.get().to_query_string(), search_tickets);
+    let bulk = ServerAction::<BulkEditTickets>::new();
+    let page = Resource::new(move || (query.get().to_query_string(), bulk.version().get()), |(q, _)| search_tickets(q));
+    let selection = RwSignal::new(Vec::<i64>::new());
+    // A new filter or page starts with nothing selected.
+    Effect::new(move |_| {
+        query.track();
+        selection.set(Vec::new());
+    });
     let statuses = Resource::new(|| (), |_| list_statuses());
     let options = Resource::new(|| (), |_| new_ticket_options());
     let filters = move || {
@@ -44,7 +51,7 @@ pub fn TicketListPage() -> impl IntoView {
                     let first = q.after.is_some().then(|| q.first_page().href("/tickets"));
                     view! {
                         <p class="count muted" aria-live="polite">{count}</p>
-                        <div class="card flush"><TicketTable items=p.items query=q/></div>
+                        <div class="card flush"><TicketTable items=p.items query=q selection/></div>
                         <nav class="pager">
                             {first.map(|href| view! { <a class="button" href=href>{t.first_page}</a> })}
                             {next.map(|href| view! { <a class="button" href=href rel="next">{t.next_page}" →"</a> })}
@@ -63,8 +70,84 @@ pub fn TicketListPage() -> impl IntoView {
                 <h1>{t.tickets_title}</h1>
             </div>
             <Transition fallback=|| ()>{filters}</Transition>
+            <BulkBar selection bulk statuses options/>
             <Transition fallback=move || view! { <p class="muted">{t.loading}</p> }>{body}</Transition>
         </Page>
+    }
+}
+
+/// Appears while tickets are selected: one change for all of them.
+#[component]
+fn BulkBar(
+    selection: RwSignal<Vec<i64>>,
+    bulk: ServerAction<BulkEditTickets>,
+    statuses: Resource<Result<Vec<StatusView>, crate::error::AppError>>,
+    options: Resource<Result<TicketFormOptions, crate::error::AppError>>,
+) -> impl IntoView {
+    let t = use_tr();
+    let me = use_session();
+    let is_manager = me.as_ref().is_some_and(|s| s.role.is_manager());
+    let my_id = me.as_ref().map(|s| s.agent_id);
+    let (status, priority, assignee) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = bulk.value().get() {
+            selection.set(Vec::new());
+        }
+    });
+    let outcome = move || {
+        bulk.value().get().map(|r| match r {
+            Ok(o) => {
+                let mut text = fill(t.bulk_updated, &[("n", &o.updated.len().to_string())]);
+                if !o.refused.is_empty() {
+                    text.push(' ');
+                    text.push_str(&fill(t.bulk_refused, &[("list", &o.refused.join(", "))]));
+                }
+                let class = if o.refused.is_empty() { "notice ok" } else { "notice conflict" };
+                view! { <div class=class role="status">{text}</div> }.into_any()
+            }
+            Err(e) => view! { <ErrorNotice err=e/> }.into_any(),
+        })
+    };
+    let apply = move |_| {
+        let ids = selection.get_untracked().iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        bulk.dispatch(BulkEditTickets { ids, status_id: status.get_untracked(), priority: priority.get_untracked(), assignee_id: assignee.get_untracked() });
+    };
+    let nothing = move || status.get().is_empty() && priority.get().is_empty() && assignee.get().is_empty();
+    let pickers = move || {
+        Suspend::new(async move {
+            let statuses = statuses.await.unwrap_or_default();
+            let agents = options.await.map(|o| o.agents).unwrap_or_default();
+            let status_options = statuses.iter().map(|s| view! { <option value=s.id.to_string()>{t.status(s)}</option> }).collect_view();
+            let agent_options = agents
+                .into_iter()
+                .filter(|a| is_manager || Some(a.id) == my_id)
+                .map(|a| view! { <option value=a.id.to_string()>{a.name}</option> })
+                .collect_view();
+            view! {
+                <select aria-label=t.col_status on:change=move |ev| status.set(event_target_value(&ev))>
+                    <option value="">{t.col_status}": "{t.bulk_no_change}</option>{status_options}
+                </select>
+                <select aria-label=t.col_priority on:change=move |ev| priority.set(event_target_value(&ev))>
+                    <option value="">{t.col_priority}": "{t.bulk_no_change}</option>
+                    {Priority::ALL.iter().map(|p| view! { <option value=p.as_str()>{t.priority(*p)}</option> }).collect_view()}
+                </select>
+                <select aria-label=t.col_assignee on:change=move |ev| assignee.set(event_target_value(&ev))>
+                    <option value="">{t.col_assignee}": "{t.bulk_no_change}</option>
+                    <option value="none">{t.unassigned}</option>
+                    {agent_options}
+                </select>
+            }
+        })
+    };
+    view! {
+        {outcome}
+        <Show when=move || !selection.with(Vec::is_empty)>
+            <div class="card bulkbar" role="region" aria-label=t.bulk_apply>
+                <strong>{move || fill(t.bulk_selected, &[("n", &selection.with(Vec::len).to_string())])}</strong>
+                <Transition fallback=|| ()>{pickers}</Transition>
+                <button type="button" class="button primary" disabled=move || nothing() || bulk.pending().get() on:click=apply>{t.bulk_apply}</button>
+            </div>
+        </Show>
     }
 }
 
