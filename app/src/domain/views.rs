@@ -49,13 +49,6 @@ pub struct TicketListItem {
     pub updated: Shown,
 }
 
-/// A page of the ticket list. `next` is the keyset cursor for the following page.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct TicketPage {
-    pub items: Vec<TicketListItem>,
-    pub next: Option<i64>,
-}
-
 /// A page of the filtered, sorted ticket list.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TicketSearchPage {

@@ -63,7 +63,8 @@ pub async fn update(db: &Db, _actor: &Actor, id: i64, c: CustomerInput, now: Dat
 pub async fn view(db: &Db, actor: &Actor, id: i64) -> Result<CustomerView, AppError> {
     let c = store::get(db, id).await?;
     let contacts = store::contacts(db, id).await?.into_iter().map(contact_view).collect();
-    let recent = super::tickets::list(db, actor, Some(id), None).await?.items.into_iter().take(RECENT).collect();
+    let query = crate::domain::TicketQuery { customer_id: Some(id), ..crate::domain::TicketQuery::new() };
+    let recent = super::tickets::search(db, actor, &query).await?.items.into_iter().take(RECENT).collect();
     Ok(CustomerView {
         id: c.id,
         name: c.name,

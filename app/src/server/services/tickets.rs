@@ -5,11 +5,11 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::{
     BULK_MAX, BulkOutcome, AssigneeFilter, COUNT_CAP, Cursor, TicketQuery, TicketSearchPage, AttachmentView, CommentView, EventKind, EventView, NewComment, NewTicket, Priority, Problem, Shown, StatusCategory,
-    StatusView, TicketEdit, TicketListItem, TicketPage, TicketView, display_number,
+    StatusView, TicketEdit, TicketListItem, TicketView, display_number,
 };
 use crate::error::AppError;
 use crate::server::render::{markdown, shown};
-use crate::server::store::tickets::{self as store, FieldChange, ListFilter, TicketRow, TicketUpdate, UpdateOutcome};
+use crate::server::store::tickets::{self as store, FieldChange, TicketRow, TicketUpdate, UpdateOutcome};
 use crate::server::store::{agents, customers};
 use crate::server::{Actor, Db};
 
@@ -50,18 +50,6 @@ fn list_item(actor: &Actor, r: &TicketRow) -> TicketListItem {
 /// agents when it is theirs or nobody's. Anyone signed in may comment.
 pub fn can_edit(actor: &Actor, assignee: Option<i64>) -> bool {
     actor.role.is_manager() || assignee.is_none_or(|a| a == actor.id)
-}
-
-/// A page of tickets, newest first.
-///
-/// # Errors
-/// Database errors.
-pub async fn list(db: &Db, actor: &Actor, customer_id: Option<i64>, before_id: Option<i64>) -> Result<TicketPage, AppError> {
-    let rows = store::list(db, &ListFilter { customer_id, before_id, limit: PAGE_SIZE + 1 }).await?;
-    let more = rows.len() as i64 > PAGE_SIZE;
-    let items: Vec<_> = rows.iter().take(PAGE_SIZE as usize).map(|r| list_item(actor, r)).collect();
-    let next = if more { items.last().map(|i| i.id) } else { None };
-    Ok(TicketPage { items, next })
 }
 
 /// The day `d` begins in `tz`, in UTC (a DST gap falls forward to the first valid instant).

@@ -171,45 +171,6 @@ pub async fn by_number(db: &Db, number: i64) -> Result<TicketRow, sqlx::Error> {
     on_db!(db, |p| sqlx::query_as::<_, TicketRow>(&sql).bind(number).fetch_one(p).await)
 }
 
-/// Which tickets a list shows.
-#[derive(Clone, Debug, Default)]
-pub struct ListFilter {
-    pub customer_id: Option<i64>,
-    /// Keyset cursor: only tickets with a smaller id (the list runs newest first).
-    pub before_id: Option<i64>,
-    pub limit: i64,
-}
-
-/// A page of tickets, newest first, by keyset (never OFFSET).
-///
-/// # Errors
-/// Database errors.
-pub async fn list(db: &Db, f: &ListFilter) -> Result<Vec<TicketRow>, sqlx::Error> {
-    let mut sql = format!("{SELECT} WHERE 1 = 1");
-    let mut n = 0;
-    let mut next = || {
-        n += 1;
-        n
-    };
-    if f.customer_id.is_some() {
-        sql.push_str(&format!(" AND t.customer_id = ${}", next()));
-    }
-    if f.before_id.is_some() {
-        sql.push_str(&format!(" AND t.id < ${}", next()));
-    }
-    sql.push_str(&format!(" ORDER BY t.id DESC LIMIT ${}", next()));
-    on_db!(db, |p| {
-        let mut q = sqlx::query_as::<_, TicketRow>(&sql);
-        if let Some(c) = f.customer_id {
-            q = q.bind(c);
-        }
-        if let Some(b) = f.before_id {
-            q = q.bind(b);
-        }
-        q.bind(f.limit).fetch_all(p).await
-    })
-}
-
 /// The new values of an update. `None` leaves a field unchanged.
 #[derive(Clone, Debug, Default)]
 pub struct TicketUpdate {
