@@ -4,6 +4,7 @@
 
 pub mod config;
 mod http_auth;
+mod live;
 mod middleware;
 mod rest;
 
@@ -82,7 +83,8 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 /// Database errors while reading the stored secret.
 pub async fn state(config: &Config, db: Db) -> Result<AppState, StartError> {
     let secret = secret(&db, config.secret_key.as_deref()).await?;
-    Ok(AppState { db, base_url: config.base_url.clone(), secret: Arc::new(secret), leptos_options: leptos_options(config) })
+    let live = app::server::live::Live::start(db.clone(), std::time::Duration::from_millis(500));
+    Ok(AppState { db, base_url: config.base_url.clone(), secret: Arc::new(secret), leptos_options: leptos_options(config), live })
 }
 
 /// The whole HTTP application.
@@ -103,6 +105,7 @@ pub fn router(state: AppState) -> Router {
             post(http_auth::on_upload).layer(DefaultBodyLimit::max(app::server::services::tickets::MAX_ATTACHMENT + 64 * 1024)),
         )
         .route("/attachments/{id}/{name}", get(http_auth::on_download))
+        .route("/api/live/tickets", get(live::on_tickets))
         .nest("/api/v1", rest::router())
         .leptos_routes_with_context(&state, routes, context.clone(), move || app::shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, app::shell))

@@ -92,7 +92,25 @@ pub async fn session(State(state): State<AppState>, mut req: Request, next: Next
         }
         return Redirect::to("/login?error=session").into_response();
     }
-    next.run(req).await
+    let server_fn = is_api(&path) && !path.starts_with("/api/v1/");
+    let res = next.run(req).await;
+    if server_fn && res.status() == StatusCode::INTERNAL_SERVER_ERROR {
+        return undecodable_as_400(res).await;
+    }
+    res
+}
+
+/// A server function whose arguments cannot be decoded answers `Transport` with a 500; it
+/// is the caller's fault, so say 400 (our own failures answer `Internal`, which stays 500).
+async fn undecodable_as_400(res: Response) -> Response {
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return error_page(StatusCode::INTERNAL_SERVER_ERROR);
+    };
+    if bytes.starts_with(b"{\"Transport\"") {
+        parts.status = StatusCode::BAD_REQUEST;
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// Percent-encodes a query value.

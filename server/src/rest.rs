@@ -51,7 +51,7 @@ async fn on_me(Extension(a): Extension<Actor>) -> Json<SessionInfo> {
 /// the same parameters as the list page's URL.
 async fn on_list(State(s): State<AppState>, Extension(a): Extension<Actor>, RawQuery(qs): RawQuery) -> ApiResult<impl IntoResponse> {
     let query = app::domain::TicketQuery::from_query_string(qs.as_deref().unwrap_or(""));
-    Ok(Json(tickets::search(&s.db, &a, &query).await?))
+    Ok(Json(tickets::search(&s.db, &a, &query, chrono::Utc::now()).await?))
 }
 
 async fn on_create(State(s): State<AppState>, Extension(a): Extension<Actor>, JsonBody(f): JsonBody<NewTicketForm>) -> ApiResult<impl IntoResponse> {

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::domain::{BulkOutcome, CommentForm, NewTicketForm, StatusView, TicketEditForm, TicketFormOptions, TicketSearchPage, TicketView};
+use crate::domain::{BoardView, BulkOutcome, TicketListItem, CommentForm, NewTicketForm, StatusView, TicketEditForm, TicketFormOptions, TicketSearchPage, TicketView};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
@@ -14,7 +14,41 @@ use crate::server::{actor, answer, app_state, services};
 pub async fn search_tickets(query: String) -> Result<TicketSearchPage, AppError> {
     answer(async move {
         let (s, a) = (app_state()?, actor()?);
-        services::tickets::search(&s.db, &a, &crate::domain::TicketQuery::from_query_string(&query)).await
+        services::tickets::search(&s.db, &a, &crate::domain::TicketQuery::from_query_string(&query), chrono::Utc::now()).await
+    }
+    .await)
+}
+
+/// The board for a list query: a column per admitted status, each with its first
+/// `per_column` cards (a live refresh asks for as many as the page shows).
+#[server(endpoint = "tickets/board")]
+pub async fn board_tickets(query: String, per_column: i64) -> Result<BoardView, AppError> {
+    answer(async move {
+        let (s, a) = (app_state()?, actor()?);
+        let q = crate::domain::TicketQuery::from_query_string(&query);
+        services::tickets::board(&s.db, &a, &q, per_column, chrono::Utc::now()).await
+    }
+    .await)
+}
+
+/// More cards of one board column; `query` names its status and the cursor to continue after.
+#[server(endpoint = "tickets/board_column")]
+pub async fn board_column(query: String) -> Result<TicketSearchPage, AppError> {
+    answer(async move {
+        let (s, a) = (app_state()?, actor()?);
+        let q = crate::domain::TicketQuery::from_query_string(&query);
+        services::tickets::board_column(&s.db, &a, &q, chrono::Utc::now()).await
+    }
+    .await)
+}
+
+/// Moves a ticket to another status (a board drop). Refused with `Conflict` when it changed
+/// since `version`, `Forbidden` without the right.
+#[server(endpoint = "tickets/move")]
+pub async fn move_ticket(id: i64, version: i64, status_id: i64) -> Result<TicketListItem, AppError> {
+    answer(async move {
+        let (s, a) = (app_state()?, actor()?);
+        services::tickets::move_to(&s.db, &a, id, version, status_id, chrono::Utc::now()).await
     }
     .await)
 }

@@ -45,8 +45,49 @@ pub struct TicketListItem {
     pub priority: Priority,
     pub customer_id: i64,
     pub customer_name: String,
+    pub assignee_id: Option<i64>,
     pub assignee_name: Option<String>,
     pub updated: Shown,
+    /// Seconds since it was opened, when the server answered (a board card's age).
+    pub age_secs: i64,
+    /// What a change must name so a stale one is refused.
+    pub version: i64,
+    /// Whether the viewer may change its fields (move it on the board).
+    pub can_edit: bool,
+}
+
+/// One column of the board: a status and the first tickets in it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BoardColumn {
+    pub status: StatusView,
+    pub items: Vec<TicketListItem>,
+    /// Where the column's next page starts, if it has one.
+    pub next: Option<super::Cursor>,
+    /// How many tickets the column holds, exact up to [`COUNT_CAP`].
+    pub total: i64,
+}
+
+/// The board: a column per status the filter admits, each paged on its own.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BoardView {
+    pub columns: Vec<BoardColumn>,
+}
+
+/// Cards a board column shows before "show more".
+pub const BOARD_PAGE: i64 = 25;
+/// The most cards one board column request returns (a live refresh asks for as many as shown).
+pub const BOARD_MAX: i64 = 500;
+
+/// A ticket's age as a short text: `12m`, `5h`, `3d`.
+pub fn age_text(secs: i64) -> String {
+    let m = secs.max(0) / 60;
+    if m < 60 {
+        format!("{m}m")
+    } else if m < 48 * 60 {
+        format!("{}h", m / 60)
+    } else {
+        format!("{}d", m / (24 * 60))
+    }
 }
 
 /// A page of the filtered, sorted ticket list.

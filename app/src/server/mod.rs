@@ -3,6 +3,7 @@
 
 pub mod db;
 pub mod demo;
+pub mod live;
 pub mod render;
 pub mod services;
 pub mod store;
@@ -26,6 +27,8 @@ pub struct AppState {
     /// Peppers stored token hashes; from `ACCORD_SECRET_KEY` or generated once and stored.
     pub secret: Arc<Vec<u8>>,
     pub leptos_options: LeptosOptions,
+    /// Ticket changes for open boards and lists.
+    pub live: live::Live,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

@@ -129,3 +129,18 @@ pub async fn ticket(app: &TestApp, c: &reqwest::Client, customer_id: i64, assign
 pub async fn me(app: &TestApp, c: &reqwest::Client) -> i64 {
     c.get(app.url("/api/v1/me")).send().await.unwrap().json::<serde_json::Value>().await.unwrap()["agent_id"].as_i64().unwrap()
 }
+
+/// Calls a server function the way the page does (a URL-encoded POST) and returns the status
+/// and the JSON answer.
+pub async fn server_fn(app: &TestApp, c: &reqwest::Client, endpoint: &str, body: &str) -> (u16, serde_json::Value) {
+    let r = c
+        .post(app.url(&format!("/api/{endpoint}")))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body.to_owned())
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    let text = r.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)))
+}

@@ -3,6 +3,7 @@
 mod helpers;
 
 mod auth;
+mod board;
 mod pages;
 mod startup;
 mod tickets;

@@ -64,7 +64,7 @@ pub async fn view(db: &Db, actor: &Actor, id: i64) -> Result<CustomerView, AppEr
     let c = store::get(db, id).await?;
     let contacts = store::contacts(db, id).await?.into_iter().map(contact_view).collect();
     let query = crate::domain::TicketQuery { customer_id: Some(id), ..crate::domain::TicketQuery::new() };
-    let recent = super::tickets::search(db, actor, &query).await?.items.into_iter().take(RECENT).collect();
+    let recent = super::tickets::search(db, actor, &query, chrono::Utc::now()).await?.items.into_iter().take(RECENT).collect();
     Ok(CustomerView {
         id: c.id,
         name: c.name,

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::domain::{
-    BULK_MAX, BulkOutcome, AssigneeFilter, COUNT_CAP, Cursor, TicketQuery, TicketSearchPage, AttachmentView, CommentView, EventKind, EventView, NewComment, NewTicket, Priority, Problem, Shown, StatusCategory,
+    BOARD_MAX, BOARD_PAGE, BULK_MAX, BoardColumn, BoardView, BulkOutcome, AssigneeFilter, COUNT_CAP, Cursor, TicketQuery, TicketSearchPage, AttachmentView, CommentView, EventKind, EventView, NewComment, NewTicket, Priority, Problem, Shown, StatusCategory,
     StatusView, TicketEdit, TicketListItem, TicketView, display_number,
 };
 use crate::error::AppError;
@@ -32,7 +32,7 @@ pub fn status_view(id: i64, name: &str, category: &str, key: Option<&str>) -> St
     }
 }
 
-fn list_item(actor: &Actor, r: &TicketRow) -> TicketListItem {
+fn list_item(actor: &Actor, r: &TicketRow, now: DateTime<Utc>) -> TicketListItem {
     TicketListItem {
         id: r.id,
         number: display_number(r.number),
@@ -41,8 +41,12 @@ fn list_item(actor: &Actor, r: &TicketRow) -> TicketListItem {
         priority: Priority::parse(&r.priority).unwrap_or(Priority::Normal),
         customer_id: r.customer_id,
         customer_name: r.customer_name.clone(),
+        assignee_id: r.assignee_id,
         assignee_name: r.assignee_name.clone(),
         updated: at(actor, r.updated_at),
+        age_secs: (now - r.created_at).num_seconds().max(0),
+        version: r.version,
+        can_edit: can_edit(actor, r.assignee_id),
     }
 }
 
@@ -70,7 +74,12 @@ fn day_start(d: chrono::NaiveDate, tz: chrono_tz::Tz) -> DateTime<Utc> {
 ///
 /// # Errors
 /// Database errors.
-pub async fn search(db: &Db, actor: &Actor, q: &TicketQuery) -> Result<TicketSearchPage, AppError> {
+pub async fn search(db: &Db, actor: &Actor, q: &TicketQuery, now: DateTime<Utc>) -> Result<TicketSearchPage, AppError> {
+    search_page(db, actor, q, PAGE_SIZE, now).await
+}
+
+/// [`search`] with its own page size (board columns use smaller pages).
+async fn search_page(db: &Db, actor: &Actor, q: &TicketQuery, size: i64, now: DateTime<Utc>) -> Result<TicketSearchPage, AppError> {
     use crate::server::store::search::{Search, count_capped, cursor_value, page};
     let next_day = |d: chrono::NaiveDate| d.succ_opt().unwrap_or(d);
     let s = Search {
@@ -90,14 +99,56 @@ pub async fn search(db: &Db, actor: &Actor, q: &TicketQuery) -> Result<TicketSea
         sort: q.sort,
         desc: q.desc,
         after: q.after.as_ref().map(|c| (c.value.clone(), c.id)),
-        limit: PAGE_SIZE + 1,
+        limit: size + 1,
     };
     let rows = page(db, &s).await?;
-    let more = rows.len() as i64 > PAGE_SIZE;
-    let shown = &rows[..rows.len().min(PAGE_SIZE as usize)];
+    let more = rows.len() as i64 > size;
+    let shown = &rows[..rows.len().min(size as usize)];
     let next = if more { shown.last().map(|r| Cursor { value: cursor_value(q.sort, r), id: r.id }) } else { None };
     let total = count_capped(db, &s, COUNT_CAP + 1).await?;
-    Ok(TicketSearchPage { items: shown.iter().map(|r| list_item(actor, r)).collect(), next, total })
+    Ok(TicketSearchPage { items: shown.iter().map(|r| list_item(actor, r, now)).collect(), next, total })
+}
+
+/// The board for a list query: a column per status the query admits (all when it names
+/// none), each holding its first `per_column` tickets in the query's sort.
+///
+/// # Errors
+/// Database errors.
+pub async fn board(db: &Db, actor: &Actor, q: &TicketQuery, per_column: i64, now: DateTime<Utc>) -> Result<BoardView, AppError> {
+    let per_column = per_column.clamp(1, BOARD_MAX);
+    let mut columns = Vec::new();
+    for status in statuses(db).await? {
+        if !q.statuses.is_empty() && !q.statuses.contains(&status.id) {
+            continue;
+        }
+        let one = TicketQuery { statuses: vec![status.id], after: None, ..q.clone() };
+        let p = search_page(db, actor, &one, per_column, now).await?;
+        columns.push(BoardColumn { status, items: p.items, next: p.next, total: p.total });
+    }
+    Ok(BoardView { columns })
+}
+
+/// The next cards of one board column: `q` names the column's status and where to continue.
+///
+/// # Errors
+/// `Invalid` when `q` does not name exactly one status; database errors.
+pub async fn board_column(db: &Db, actor: &Actor, q: &TicketQuery, now: DateTime<Utc>) -> Result<TicketSearchPage, AppError> {
+    if q.statuses.len() != 1 {
+        return Err(AppError::invalid("status", Problem::Required));
+    }
+    search_page(db, actor, q, BOARD_PAGE, now).await
+}
+
+/// Moves a ticket to another status, as the board does: refused with `Conflict` when the
+/// ticket changed since `version`, `Forbidden` without the right, `Invalid` for an unknown
+/// status. Returns the card as it is now.
+///
+/// # Errors
+/// As above; `NotFound` for an unknown ticket.
+pub async fn move_to(db: &Db, actor: &Actor, id: i64, version: i64, status_id: i64, now: DateTime<Utc>) -> Result<TicketListItem, AppError> {
+    let change = TicketEdit { version, status_id: Some(status_id), ..TicketEdit::default() };
+    apply(db, actor, id, change, now).await?;
+    Ok(list_item(actor, &store::get(db, id).await?, now))
 }
 
 /// Every status, for pickers.
@@ -284,6 +335,12 @@ fn urlencode(s: &str) -> String {
 /// `Conflict` when someone changed it since the actor read it, `Invalid` for an unknown
 /// status or an inactive assignee.
 pub async fn edit(db: &Db, actor: &Actor, id: i64, edit: TicketEdit, now: DateTime<Utc>) -> Result<TicketView, AppError> {
+    apply(db, actor, id, edit, now).await?;
+    view_by_id(db, actor, id).await
+}
+
+/// [`edit`] without reading the ticket back.
+async fn apply(db: &Db, actor: &Actor, id: i64, edit: TicketEdit, now: DateTime<Utc>) -> Result<(), AppError> {
     let row = store::get(db, id).await?;
     if !can_edit(actor, row.assignee_id) {
         return Err(AppError::Forbidden);
@@ -322,10 +379,10 @@ pub async fn edit(db: &Db, actor: &Actor, id: i64, edit: TicketEdit, now: DateTi
         u.assignee_id = Some(a);
     }
     if changes.is_empty() {
-        return view(db, actor, row).await;
+        return Ok(());
     }
     match store::update(db, id, edit.version, &u, &changes, actor.id, crate::server::db::now_micros(now)).await? {
-        UpdateOutcome::Saved { .. } => view_by_id(db, actor, id).await,
+        UpdateOutcome::Saved { .. } => Ok(()),
         UpdateOutcome::Stale { current_version, last_actor } => {
             Err(AppError::Conflict { by: last_actor.unwrap_or_default(), current_version })
         }
@@ -353,7 +410,7 @@ pub async fn bulk_edit(db: &Db, actor: &Actor, ids: &[i64], change: &TicketEdit,
         };
         let number = display_number(row.number);
         let one = TicketEdit { version: row.version, ..change.clone() };
-        match edit(db, actor, *id, one, now).await {
+        match apply(db, actor, *id, one, now).await {
             Ok(_) => out.updated.push(number),
             Err(AppError::Forbidden | AppError::Conflict { .. } | AppError::Invalid(_)) => out.refused.push(number),
             Err(e) => return Err(e),
