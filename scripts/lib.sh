@@ -8,6 +8,7 @@ cd "$ROOT"
 
 # One build cache outside the clone, shared by every checkout and by CI.
 export CARGO_TARGET_DIR="${ACCORD_TARGET_DIR:-$HOME/.cache/accord-target}"
+TOOLS_TARGET_DIR="${ACCORD_TOOLS_TARGET_DIR:-$HOME/.cache/accord-tools-target}"
 # cargo-leptos sets this when it builds the server; setting it for plain cargo too keeps
 # one set of compiled crates for the tests and for `cargo leptos build`.
 export LEPTOS_OUTPUT_NAME=accord
@@ -36,7 +37,8 @@ ensure_rust_tools() {
   fi
   if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
     say "installing cargo-leptos $CARGO_LEPTOS_VERSION (a long build, once per machine)"
-    CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    # Its own target dir: the app's would be locked for the whole (long) build.
+    CARGO_TARGET_DIR="$TOOLS_TARGET_DIR" CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
       cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
   fi
   local wb
@@ -44,7 +46,7 @@ ensure_rust_tools() {
   if ! wasm-bindgen --version 2>/dev/null | grep -q " $wb"; then
     say "installing wasm-bindgen-cli $wb (the version in Cargo.lock)"
     # Without --locked: its own lock file names a crate version the registry no longer serves.
-    cargo install wasm-bindgen-cli --version "$wb"
+    CARGO_TARGET_DIR="$TOOLS_TARGET_DIR" cargo install wasm-bindgen-cli --version "$wb"
   fi
 }
 

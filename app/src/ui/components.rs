@@ -29,6 +29,7 @@ pub fn Page(children: Children) -> impl IntoView {
             </a>
             <nav class="mainnav">
                 <a href="/tickets">{t.nav_tickets}</a>
+                <a href="/board">{t.nav_board}</a>
                 <a href="/customers">{t.nav_customers}</a>
                 <Show when=move || is_admin>
                     <a href="/admin/agents">{t.nav_agents}</a>

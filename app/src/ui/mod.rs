@@ -2,6 +2,7 @@
 //! signed-in agent, the language, the navigation bar and error notices.
 
 pub mod components;
+pub mod live;
 pub mod pages;
 
 use leptos::prelude::*;
@@ -104,6 +105,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                 <Route path=path!("/invite/:token") view=InvitePage ssr=SsrMode::Async/>
                 <Route path=path!("/tickets") view=TicketListPage ssr=SsrMode::Async/>
+                <Route path=path!("/board") view=BoardPage ssr=SsrMode::Async/>
                 <Route path=path!("/tickets/new") view=NewTicketPage ssr=SsrMode::Async/>
                 <Route path=path!("/tickets/:number") view=TicketPage ssr=SsrMode::Async/>
                 <Route path=path!("/customers") view=CustomersPage ssr=SsrMode::Async/>

@@ -106,3 +106,24 @@ async fn attachments_upload_and_download_only_with_a_session() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_board_renders_a_column_per_status_with_cards_and_keeps_the_filter() {
+    on_each_backend(|app| async move {
+        let anna = app.signed_in("anna@example.com").await;
+        let c = customer(&app, &anna, "Nordhavn").await;
+        let (_, number) = ticket(&app, &anna, c, None).await;
+        let html = anna.get(app.url("/board")).send().await.unwrap().text().await.unwrap();
+        assert_eq!(html.matches(" data-status=").count(), 7, "a column per status");
+        assert!(html.contains(&format!("{number}</a>")), "the card");
+        assert!(html.contains("VPN drops every 30 minutes"));
+        assert!(html.contains("Nordhavn"));
+        assert!(html.contains("aria-describedby=\"board-hint\""), "keyboard help for screen readers");
+        let html = anna.get(app.url("/board?status=2,3&priority=low")).send().await.unwrap().text().await.unwrap();
+        assert_eq!(html.matches(" data-status=").count(), 2, "the filter picks the columns");
+        assert!(!html.contains("VPN drops every 30 minutes"));
+        assert!(html.contains("href=\"/tickets?status=2,3&amp;priority=low\"") || html.contains("href=\"/tickets?status=2,3&priority=low\""), "List keeps the filter");
+        app
+    })
+    .await;
+}

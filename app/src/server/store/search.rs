@@ -45,8 +45,9 @@ fn sort_expr(k: SortKey) -> (&'static str, fn(&str) -> Option<Bind>) {
         SortKey::Title => ("t.title", text),
         SortKey::Status => ("t.status_id", int),
         SortKey::Priority => ("t.priority_rank", int),
-        SortKey::Customer => ("c.name", text),
-        SortKey::Assignee => ("COALESCE(a.name, '')", text),
+        // Copies of the names kept on the ticket (migration 0003), so the sort walks an index.
+        SortKey::Customer => ("t.customer_sort", text),
+        SortKey::Assignee => ("t.assignee_sort", text),
         SortKey::Created => ("t.created_at", time),
         SortKey::Updated => ("t.updated_at", time),
     }
@@ -211,7 +212,8 @@ pub async fn count_capped(db: &Db, s: &Search, cap: i64) -> Result<i64, sqlx::Er
     let Some(mut q) = where_clause(db, s, false) else { return Ok(0) };
     let limit = q.param(Bind::I(cap));
     let conds = if q.conds.is_empty() { String::new() } else { format!("WHERE {}", q.conds.join(" AND ")) };
-    let sql = format!("SELECT COUNT(*) FROM (SELECT 1 {FROM} {conds} LIMIT {limit}) capped");
+    // Every filter is on the ticket row itself, so the count needs no joins.
+    let sql = format!("SELECT COUNT(*) FROM (SELECT 1 FROM tickets t {conds} LIMIT {limit}) capped");
     on_db!(db, |p| bind_all!(sqlx::query_scalar::<_, i64>(&sql), &q.binds).fetch_one(p).await)
 }
 

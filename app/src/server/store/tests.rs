@@ -313,6 +313,25 @@ async fn searches_filter_sort_page_and_find_words_on_both_backends() {
         assert_eq!(by_prio.iter().map(|r| r.priority.as_str()).collect::<Vec<_>>(), ["urgent", "high", "high", "normal", "low"]);
         let by_customer = page(&db, &Search { sort: SortKey::Customer, desc: true, ..base.clone() }).await.unwrap();
         assert_eq!(by_customer[0].customer_name, "Beta");
+        // The name copies the sorts use follow renames and reassignments.
+        customers::update(&db, c1, "Zeta", "UTC", t0()).await.unwrap();
+        let by_customer = page(&db, &Search { sort: SortKey::Customer, desc: true, ..base.clone() }).await.unwrap();
+        assert_eq!(by_customer[0].customer_name, "Zeta");
+        let b = agent(&db, "0-first@example.com").await;
+        let last = by_customer.last().unwrap();
+        let change = [FieldChange { field: "assignee", old: None, new: None }];
+        tickets::update(&db, last.id, last.version, &TicketUpdate { assignee_id: Some(Some(b)), ..Default::default() }, &change, a, t0()).await.unwrap();
+        let by_assignee = page(&db, &Search { sort: SortKey::Assignee, desc: false, assignee: Some(Some(b)), ..base.clone() }).await.unwrap();
+        assert_eq!(by_assignee.len(), 1);
+        let unassigned_first = page(&db, &Search { sort: SortKey::Assignee, desc: false, ..base.clone() }).await.unwrap();
+        let order: Vec<Option<i64>> = unassigned_first.iter().map(|r| r.assignee_id).collect();
+        let mut expected = order.clone();
+        expected.sort_by_key(|x| match x {
+            None => 0,
+            Some(id) if *id == b => 1,
+            Some(_) => 2,
+        });
+        assert_eq!(order, expected, "'' < '0-first@…' < 'a@…'");
         // Counts stop at the cap.
         assert_eq!(count_capped(&db, &base, 1000).await.unwrap(), 5);
         assert_eq!(count_capped(&db, &base, 3).await.unwrap(), 3);

@@ -10,7 +10,43 @@ use crate::api::tickets::{BulkEditTickets, list_statuses, new_ticket_options, se
 use crate::domain::{AssigneeFilter, COUNT_CAP, Priority, StatusView, TicketFormOptions, TicketQuery};
 use crate::i18n::fill;
 use crate::ui::components::{ErrorNotice, Page, TicketTable};
+use crate::ui::live::{LiveMark, use_live_tickets};
 use crate::ui::{use_session, use_tr};
+
+/// `f`, called at most once per `LIVE_DEBOUNCE_MS` however many changes arrive together.
+pub fn debounced(f: impl Fn() + Clone + Send + Sync + 'static) -> impl Fn() + Clone + 'static {
+    let pending = StoredValue::new(false);
+    move || {
+        if pending.get_value() {
+            return;
+        }
+        pending.set_value(true);
+        let f = f.clone();
+        set_timeout(
+            move || {
+                pending.set_value(false);
+                f();
+            },
+            std::time::Duration::from_millis(LIVE_DEBOUNCE_MS),
+        );
+    }
+}
+
+/// How long live changes are gathered before a page reloads its data.
+pub const LIVE_DEBOUNCE_MS: u64 = 250;
+
+/// List | Board, keeping the filter.
+#[component]
+pub fn ViewSwitch(query: Memo<TicketQuery>, board: bool) -> impl IntoView {
+    let t = use_tr();
+    let href = move |base: &'static str| query.with(|q| q.first_page().href(base));
+    view! {
+        <nav class="viewswitch" aria-label=t.view_board>
+            <a href=move || href("/tickets") aria-current=(!board).then_some("page")>{t.view_list}</a>
+            <a href=move || href("/board") aria-current=board.then_some("page")>{t.view_board}</a>
+        </nav>
+    }
+}
 
 /// The list's query, as the URL holds it.
 pub fn use_ticket_query() -> Memo<TicketQuery> {
@@ -24,7 +60,10 @@ pub fn TicketListPage() -> impl IntoView {
     let t = use_tr();
     let query = use_ticket_query();
     let bulk = ServerAction::<BulkEditTickets>::new();
-    let page = Resource::new(move || (query.get().to_query_string(), bulk.version().get()), |(q, _)| search_tickets(q));
+    // Bumped when another agent changes a ticket: the page reloads in place.
+    let changed = RwSignal::new(0u64);
+    let connected = use_live_tickets(debounced(move || changed.update(|n| *n += 1)));
+    let page = Resource::new(move || (query.get().to_query_string(), bulk.version().get(), changed.get()), |(q, _, _)| search_tickets(q));
     let selection = RwSignal::new(Vec::<i64>::new());
     // A new filter or page starts with nothing selected.
     Effect::new(move |_| {
@@ -36,7 +75,7 @@ pub fn TicketListPage() -> impl IntoView {
     let filters = move || {
         Suspend::new(async move {
             match (statuses.await, options.await) {
-                (Ok(s), Ok(o)) => view! { <FilterForm query=query.get_untracked() statuses=s options=o/> }.into_any(),
+                (Ok(s), Ok(o)) => view! { <FilterForm query=query.get_untracked() statuses=s options=o base="/tickets"/> }.into_any(),
                 (Err(e), _) | (_, Err(e)) => view! { <ErrorNotice err=e/> }.into_any(),
             }
         })
@@ -68,6 +107,8 @@ pub fn TicketListPage() -> impl IntoView {
         <Page>
             <div class="page-head">
                 <h1>{t.tickets_title}</h1>
+                <LiveMark connected/>
+                <ViewSwitch query board=false/>
             </div>
             <Transition fallback=|| ()>{filters}</Transition>
             <BulkBar selection bulk statuses options/>
@@ -153,7 +194,7 @@ fn BulkBar(
 
 /// The filters as a GET form: it works before the page is live, and its result is a URL.
 #[component]
-fn FilterForm(query: TicketQuery, statuses: Vec<StatusView>, options: TicketFormOptions) -> impl IntoView {
+pub fn FilterForm(query: TicketQuery, statuses: Vec<StatusView>, options: TicketFormOptions, base: &'static str) -> impl IntoView {
     let t = use_tr();
     let q = query;
     let status_boxes = statuses
@@ -193,7 +234,7 @@ fn FilterForm(query: TicketQuery, statuses: Vec<StatusView>, options: TicketForm
     let dates_open = q.created_from.is_some() || q.created_to.is_some() || q.updated_from.is_some() || q.updated_to.is_some();
     let filtered = q.is_filtered();
     view! {
-        <form method="get" action="/tickets" class="card filters">
+        <form method="get" action=base class="card filters">
             <div class="filter-row">
                 <input type="search" name="q" value=q.text.clone() placeholder=t.filter_search aria-label=t.filter_search class="grow"/>
                 <select name="assignee" aria-label=t.col_assignee>
@@ -229,7 +270,7 @@ fn FilterForm(query: TicketQuery, statuses: Vec<StatusView>, options: TicketForm
                 {dir.map(|v| view! { <input type="hidden" name="dir" value=v/> })}
                 <div class="filter-actions">
                     <Show when=move || filtered>
-                        <a href="/tickets" class="button">{t.filter_clear}</a>
+                        <a href=base class="button">{t.filter_clear}</a>
                     </Show>
                     <button type="submit" class="button primary">{t.filter_apply}</button>
                 </div>
