@@ -207,6 +207,7 @@ try {
     assert.ok(titles.length > 0 && titles.every(t => /printer/i.test(t)), titles.join(' | '));
     const prios = await a.locator('table.tickets .badge.prio').allInnerTexts();
     assert.ok(prios.every(p => p === 'Urgent'), prios.join(','));
+    await shoot(a, 'tickets-filtered-desktop');
     // Sorting by a header keeps the filter; the bookmarkable URL reproduces the view.
     await Promise.all([a.waitForURL(/sort=title/), a.click('th a.sort:text("Title")')]);
     const url = a.url();
@@ -237,6 +238,117 @@ try {
     const prios = await a.locator('table.tickets tbody tr').evaluateAll(rows => rows.slice(0, 2).map(r => r.querySelector('.badge.prio').innerText));
     assert.deepEqual(prios, ['Low', 'Low']);
     assert.equal(await a.locator('.bulkbar').count(), 0, 'the selection is cleared');
+  });
+
+  const card = (page, status) => page.locator(`${status ? `[data-status="${status}"] ` : ''}[data-card]:has-text("${ticketNumber}")`);
+  const live = page => page.waitForSelector('.live.on', { timeout: 15000 });
+
+  await scenario('board: drag a card with the mouse; it stays after a reload; another browser sees it live', async () => {
+    const ctxB = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const b = await newPage(ctxB, errors);
+    await signIn(b, base, 'maria@accord.demo');
+    await b.goto(`${base}/board?q=checkout+hangs`);
+    await live(b);
+    await a.goto(`${base}/board`);
+    await live(a);
+    await shoot(a, 'board-desktop');
+    await a.goto(`${base}/board?q=checkout+hangs`);
+    await live(a);
+    await card(a, 3).waitFor();
+    const from = await card(a, 3).boundingBox();
+    const to = await a.locator('[data-status="4"] .col-body').boundingBox();
+    await a.mouse.move(from.x + from.width / 2, from.y + 12);
+    await a.mouse.down();
+    await a.mouse.move(from.x + from.width / 2 + 30, from.y + 30, { steps: 4 });
+    await a.mouse.move(to.x + to.width / 2, to.y + 40, { steps: 12 });
+    await a.waitForSelector('.bcard.ghost');
+    await a.waitForSelector('[data-status="4"].over');
+    await shoot(a, 'board-drag-desktop');
+    await a.mouse.up();
+    await card(a, 4).waitFor();
+    assert.equal(await a.locator('.bcard.ghost').count(), 0, 'the lifted copy is gone');
+    assert.equal(await a.locator('.board-notice').count(), 0, 'no refusal');
+    // Maria's board follows without a reload.
+    await card(b, 4).waitFor({ timeout: 5000 });
+    assert.equal(await card(b, 3).count(), 0);
+    await a.reload();
+    await live(a);
+    await card(a, 4).waitFor();
+    // A click (no drag) still opens the ticket.
+    await Promise.all([a.waitForURL(new RegExp(`/tickets/${ticketNumber}$`)), card(a, 4).locator('.bcard-title').click()]);
+    await a.waitForSelector('.ticket-head .badge.status:has-text("Waiting for customer")');
+    await ctxB.close();
+  });
+
+  await scenario('board: the keyboard picks up, moves and drops a card', async () => {
+    await a.goto(`${base}/board?q=checkout+hangs`);
+    await live(a);
+    await card(a, 4).focus();
+    await a.keyboard.press(' ');
+    await a.waitForSelector('.bcard.held');
+    await a.keyboard.press('ArrowRight');
+    await a.waitForSelector('[data-status="5"].over');
+    await a.keyboard.press(' ');
+    await card(a, 5).waitFor();
+    await a.waitForFunction(n => document.activeElement?.textContent.includes(n), ticketNumber);
+    assert.match(await a.locator('[aria-live=assertive]').innerText(), /moved to Waiting for third party/);
+    await a.reload();
+    await card(a, 5).waitFor();
+  });
+
+  await scenario('board: a refused move goes back and says why', async () => {
+    const ctxS = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const s = await newPage(ctxS, errors);
+    // Sofia is an agent; the ticket is Ivan's, so she may not move it. Her profile is Swedish.
+    await signIn(s, base, 'sofia@accord.demo');
+    await s.goto(`${base}/board?q=checkout+hangs`);
+    await live(s);
+    const from = await card(s, 5).boundingBox();
+    const to = await s.locator('[data-status="6"] .col-body').boundingBox();
+    await s.mouse.move(from.x + 40, from.y + 12);
+    await s.mouse.down();
+    await s.mouse.move(to.x + to.width / 2, to.y + 40, { steps: 12 });
+    await s.mouse.up();
+    await s.waitForSelector('.board-notice:has-text("flyttades inte")');
+    assert.match(await s.locator('.board-notice').innerText(), /bara den tilldelade eller en chef/);
+    await card(s, 5).waitFor();
+    assert.equal(await card(s, 6).count(), 0, 'rolled back');
+    await s.reload();
+    await card(s, 5).waitFor();
+    await ctxS.close();
+  });
+
+  await scenario('board on a phone: long-press, drag to the next column, it stays', async () => {
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    const p = await newPage(phone, errors);
+    await signIn(p, base, 'admin@accord.demo');
+    await p.goto(`${base}/board`);
+    await live(p);
+    await shoot(p, 'board-phone');
+    const w = await p.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(w <= 390, `board page is ${w}px wide on a 390px phone`);
+    await p.goto(`${base}/board?q=checkout+hangs&status=5,6`);
+    await live(p);
+    await card(p, 5).scrollIntoViewIfNeeded();
+    const box = await card(p, 5).boundingBox();
+    const cdp = await phone.newCDPSession(p);
+    const touch = (type, x, y) => cdp.send('Input.dispatchTouchEvent', { type, touchPoints: type === 'touchEnd' ? [] : [{ x, y }] });
+    const [x0, y0] = [box.x + box.width / 2, box.y + box.height / 2];
+    await touch('touchStart', x0, y0);
+    await p.waitForTimeout(600);
+    await p.waitForSelector('.board.dragging');
+    for (let i = 1; i <= 12; i++) {
+      await touch('touchMove', x0 + (372 - x0) * i / 12, y0 + 10 * i / 12);
+      await p.waitForTimeout(25);
+    }
+    await p.waitForSelector('[data-status="6"].over');
+    await shoot(p, 'board-drag-phone');
+    await touch('touchEnd');
+    await card(p, 6).waitFor();
+    assert.equal(await p.locator('.board-notice').count(), 0, 'no refusal');
+    await p.reload();
+    await card(p, 6).waitFor();
+    await phone.close();
   });
 
   await scenario('customers: create one, add a contact', async () => {

@@ -149,8 +149,12 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> Result
             }
         }
     });
+    let live = state.live.clone();
     axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown())
+        .with_graceful_shutdown(async move {
+            shutdown().await;
+            live.close();
+        })
         .await
         .map_err(|e| StartError { setting: "ACCORD_LISTEN", message: format!("server stopped: {e}") })
 }

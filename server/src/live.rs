@@ -13,13 +13,18 @@ use tokio::sync::broadcast::error::RecvError;
 
 pub async fn on_tickets(State(s): State<AppState>, Extension(_actor): Extension<Actor>) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let rx = s.live.subscribe();
-    let stream = futures::stream::unfold(rx, |mut rx| async move {
-        let event = match rx.recv().await {
-            Ok(changes) => Event::default().event("tickets").data(serde_json::json!({ "tickets": *changes }).to_string()),
-            Err(RecvError::Lagged(_)) => Event::default().event("resync").data("{}"),
-            Err(RecvError::Closed) => return None,
+    // At shutdown the stream ends, or a graceful shutdown would wait for it forever.
+    let closed = Box::pin(s.live.closed());
+    let stream = futures::stream::unfold((rx, closed), |(mut rx, mut closed)| async move {
+        let event = tokio::select! {
+            r = rx.recv() => match r {
+                Ok(changes) => Event::default().event("tickets").data(serde_json::json!({ "tickets": *changes }).to_string()),
+                Err(RecvError::Lagged(_)) => Event::default().event("resync").data("{}"),
+                Err(RecvError::Closed) => return None,
+            },
+            () = &mut closed => return None,
         };
-        Some((Ok(event), rx))
+        Some((Ok(event), (rx, closed)))
     });
     // `ready` first, so a page knows it is following (and reloads what it may have missed).
     let ready = futures::stream::once(async { Ok(Event::default().event("ready").data("{}")) });

@@ -30,6 +30,8 @@ const BATCH: i64 = 500;
 
 struct Inner {
     tx: broadcast::Sender<Arc<Vec<Change>>>,
+    /// Set when the server shuts down, so open event streams end and the shutdown can finish.
+    closing: tokio::sync::watch::Sender<bool>,
 }
 
 /// The fan-out of ticket changes within this process.
@@ -43,7 +45,8 @@ impl Live {
     /// every handle is dropped or the pool is closed.
     pub fn start(db: Db, every: Duration) -> Live {
         let (tx, _) = broadcast::channel(256);
-        let inner = Arc::new(Inner { tx });
+        let (closing, _) = tokio::sync::watch::channel(false);
+        let inner = Arc::new(Inner { tx, closing });
         let weak = Arc::downgrade(&inner);
         tokio::spawn(follow(db, weak, every));
         Live { inner }
@@ -52,6 +55,19 @@ impl Live {
     /// A receiver of every batch of changes from now on.
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<Vec<Change>>> {
         self.inner.tx.subscribe()
+    }
+
+    /// Ends every open stream (at shutdown).
+    pub fn close(&self) {
+        self.inner.closing.send_replace(true);
+    }
+
+    /// Resolves once [`Live::close`] was called.
+    pub fn closed(&self) -> impl std::future::Future<Output = ()> + Send + use<> {
+        let mut rx = self.inner.closing.subscribe();
+        async move {
+            let _ = rx.wait_for(|c| *c).await;
+        }
     }
 }
 

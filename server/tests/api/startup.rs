@@ -81,3 +81,51 @@ fn migrate_creates_the_default_sqlite_file_and_admin_create_makes_a_login() {
     assert!(out.contains("--password-file"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn sigterm_stops_the_server_even_with_a_live_stream_open() {
+    let dir = std::env::temp_dir().join(format!("accord-term-{}", rand_suffix()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let db = format!("sqlite://{}/accord.db", dir.display());
+    let pw = dir.join("pw");
+    std::fs::write(&pw, "a long enough password\n").unwrap();
+    let pwf = pw.display().to_string();
+    let (code, _, err) = accord(&[("ACCORD_DATABASE_URL", &db)], &["admin", "create", "--email", "t@example.com", "--name", "T", "--password-file", &pwf]);
+    assert_eq!(code, 0, "{err}");
+    let listen = format!("127.0.0.1:{port}");
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_accord"))
+        .current_dir(&dir)
+        .env("ACCORD_DATABASE_URL", &db)
+        .env("ACCORD_LISTEN", &listen)
+        .env("ACCORD_SITE_ROOT", dir.display().to_string())
+        .arg("serve")
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let base = format!("http://{listen}");
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers([(reqwest::header::ORIGIN, base.parse().unwrap())].into_iter().collect())
+        .build()
+        .unwrap();
+    let mut up = false;
+    for _ in 0..100 {
+        if client.get(format!("{base}/health")).send().await.is_ok() {
+            up = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(up, "the server did not start");
+    client.post(format!("{base}/auth/login")).form(&[("email", "t@example.com"), ("password", "a long enough password")]).send().await.unwrap();
+    let stream = client.get(format!("{base}/api/live/tickets")).send().await.unwrap();
+    assert_eq!(stream.status(), 200);
+    let pid = child.id().unwrap().to_string();
+    std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    let exited = tokio::time::timeout(std::time::Duration::from_secs(10), child.wait()).await;
+    assert!(exited.is_ok(), "the server still runs 10 s after SIGTERM with a stream open");
+    drop(stream);
+    let _ = std::fs::remove_dir_all(&dir);
+}
