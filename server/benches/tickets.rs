@@ -4,6 +4,8 @@
 //! `ACCORD_BENCH_TICKETS` changes the number of tickets. A benchmark, not a test: it asserts
 //! nothing about time.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use app::domain::{NewTicket, Priority, Role};
@@ -38,26 +40,7 @@ async fn run(t: TestDb, n: usize) {
     println!("{backend}: created {n} tickets in {secs:.1} s = {:.0} tickets/s (one at a time, through the service layer)", n as f64 / secs);
 
     // Serve the real app and fetch ticket pages over HTTP.
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let config = server::Config::load(None, &|k| match k {
-        "ACCORD_DATABASE_URL" => Some(t.url.clone()),
-        "ACCORD_LISTEN" => Some(addr.to_string()),
-        _ => None,
-    })
-    .unwrap();
-    let state = server::state(&config, db.clone()).await.unwrap();
-    let srv = tokio::spawn(async move {
-        let _ = axum::serve(listener, server::router(state)).await;
-    });
-    let base = format!("http://{addr}");
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .default_headers([(reqwest::header::ORIGIN, base.parse().unwrap())].into_iter().collect())
-        .build()
-        .unwrap();
-    client.post(format!("{base}/auth/login")).form(&[("email", "bench@example.com"), ("password", "bench password 1")]).send().await.unwrap();
+    let (base, client, srv) = common::serve_signed_in(&db, &t.url, "bench@example.com", "bench password 1").await;
     let mut seed = 42u64;
     let mut samples = Vec::new();
     for i in 0..1100 {

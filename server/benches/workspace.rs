@@ -6,6 +6,8 @@
 //! the size of the release wasm (raw and gzip) when it has been built. A benchmark, not a
 //! test: it asserts nothing about time.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use app::domain::Role;
@@ -182,26 +184,7 @@ async fn run(t: TestDb, n: i64) {
     }
     seed(&db, n, &agents, &customers, now).await;
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let config = server::Config::load(None, &|k| match k {
-        "ACCORD_DATABASE_URL" => Some(t.url.clone()),
-        "ACCORD_LISTEN" => Some(addr.to_string()),
-        _ => None,
-    })
-    .unwrap();
-    let state = server::state(&config, db.clone()).await.unwrap();
-    let srv = tokio::spawn(async move {
-        let _ = axum::serve(listener, server::router(state)).await;
-    });
-    let base = format!("http://{addr}");
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .default_headers([(reqwest::header::ORIGIN, base.parse().unwrap())].into_iter().collect())
-        .build()
-        .unwrap();
-    client.post(format!("{base}/auth/login")).form(&[("email", "agent0@example.com"), ("password", "bench password 1")]).send().await.unwrap();
+    let (base, client, srv) = common::serve_signed_in(&db, &t.url, "agent0@example.com", "bench password 1").await;
     let c = customers[3];
     let a = agents[5];
     let lists = [
