@@ -173,16 +173,23 @@ async fn run(t: TestDb, n: i64) {
     let backend = t.db.backend();
     let db = t.db.clone();
     let now = Utc::now();
-    let mut agents = Vec::new();
-    for a in 0..AGENTS {
-        let role = if a == 0 { Role::Manager } else { Role::Agent };
-        agents.push(auth::create_agent_with_password(&db, &format!("agent{a}@example.com"), &format!("Agent {a:02}"), role, "bench password 1", now).await.unwrap());
+    let ids = |table: &'static str| {
+        let db = db.clone();
+        async move { on_db!(&db, |p| sqlx::query_scalar::<_, i64>(&format!("SELECT id FROM {table} ORDER BY id")).fetch_all(p).await.unwrap()) }
+    };
+    let (mut agents, mut customers) = (ids("agents").await, ids("customers").await);
+    if agents.is_empty() {
+        for a in 0..AGENTS {
+            let role = if a == 0 { Role::Manager } else { Role::Agent };
+            agents.push(auth::create_agent_with_password(&db, &format!("agent{a}@example.com"), &format!("Agent {a:02}"), role, "bench password 1", now).await.unwrap());
+        }
+        for c in 0..CUSTOMERS {
+            customers.push(app::server::store::customers::insert(&db, &format!("Customer {c:02}"), "Europe/Stockholm", now).await.unwrap());
+        }
+        seed(&db, n, &agents, &customers, now).await;
+    } else {
+        println!("{backend}: measuring the database left by an earlier run (ACCORD_BENCH_KEEP)");
     }
-    let mut customers = Vec::new();
-    for c in 0..CUSTOMERS {
-        customers.push(app::server::store::customers::insert(&db, &format!("Customer {c:02}"), "Europe/Stockholm", now).await.unwrap());
-    }
-    seed(&db, n, &agents, &customers, now).await;
 
     let (base, client, srv) = common::serve_signed_in(&db, &t.url, "agent0@example.com", "bench password 1").await;
     let c = customers[3];
@@ -230,7 +237,11 @@ async fn run(t: TestDb, n: i64) {
         println!("  {name:<32} p50 {:>6.2} ms  p99 {:>6.2} ms", p50.as_secs_f64() * 1e3, p99.as_secs_f64() * 1e3);
     }
     srv.abort();
-    t.cleanup().await;
+    if std::env::var("ACCORD_BENCH_KEEP").is_ok() {
+        println!("{backend}: kept the seeded database at {}", t.url);
+    } else {
+        t.cleanup().await;
+    }
 }
 
 fn wasm_size() {
@@ -252,9 +263,20 @@ async fn main() {
     }
     let n: i64 = std::env::var("ACCORD_BENCH_TICKETS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
     wasm_size();
-    run(TestDb::sqlite().await, n).await;
-    match TestDb::postgres().await {
-        Some(t) => run(t, n).await,
-        None => println!("postgres: skipped (unreachable)"),
+    // ACCORD_BENCH_KEEP=1 keeps the seeded databases; ACCORD_BENCH_SQLITE / ACCORD_BENCH_PG name
+    // kept ones to measure again without seeding (or `skip` to leave a backend out).
+    let reuse = |var: &str| std::env::var(var).ok();
+    match reuse("ACCORD_BENCH_SQLITE").as_deref() {
+        Some("skip") => {}
+        Some(url) => run(TestDb::existing(url).await, n).await,
+        None => run(TestDb::sqlite().await, n).await,
+    }
+    match reuse("ACCORD_BENCH_PG").as_deref() {
+        Some("skip") => {}
+        Some(url) => run(TestDb::existing(url).await, n).await,
+        None => match TestDb::postgres().await {
+            Some(t) => run(t, n).await,
+            None => println!("postgres: skipped (unreachable)"),
+        },
     }
 }

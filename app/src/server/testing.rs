@@ -27,6 +27,7 @@ pub struct TestDb {
 }
 
 enum Cleanup {
+    Keep,
     File(std::path::PathBuf),
     PgDatabase(String),
 }
@@ -66,10 +67,19 @@ impl TestDb {
         Some(TestDb { db, url, cleanup: Cleanup::PgDatabase(name) })
     }
 
+    /// A database that already exists (a benchmark's kept one): opened, migrated, and left in
+    /// place by [`TestDb::cleanup`].
+    pub async fn existing(url: &str) -> TestDb {
+        let db = Db::open(url).await.expect("open the kept database");
+        db.migrate().await.expect("migrate the kept database");
+        TestDb { db, url: url.to_owned(), cleanup: Cleanup::Keep }
+    }
+
     /// Closes the pool and removes the database.
     pub async fn cleanup(self) {
         self.db.close().await;
         match self.cleanup {
+            Cleanup::Keep => {}
             Cleanup::File(path) => {
                 for suffix in ["", "-wal", "-shm"] {
                     let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));

@@ -100,12 +100,14 @@ async fn search_page(db: &Db, actor: &Actor, q: &TicketQuery, size: i64, now: Da
         desc: q.desc,
         after: q.after.as_ref().map(|c| (c.value.clone(), c.id)),
         limit: size + 1,
+        many: false,
     };
+    let total = count_capped(db, &s, COUNT_CAP + 1).await?;
+    let s = Search { many: total > COUNT_CAP, ..s };
     let rows = page(db, &s).await?;
     let more = rows.len() as i64 > size;
     let shown = &rows[..rows.len().min(size as usize)];
     let next = if more { shown.last().map(|r| Cursor { value: cursor_value(q.sort, r), id: r.id }) } else { None };
-    let total = count_capped(db, &s, COUNT_CAP + 1).await?;
     Ok(TicketSearchPage { items: shown.iter().map(|r| list_item(actor, r, now)).collect(), next, total })
 }
 

@@ -27,6 +27,11 @@ pub struct Search {
     /// The last row of the previous page: its sort value and id.
     pub after: Option<(String, i64)>,
     pub limit: i64,
+    /// Many rows match (the capped count hit its cap): walking the sort's index and skipping
+    /// non-matches finds a page sooner than sorting every match. SQLite's planner cannot
+    /// know this (it keeps no value histograms), so the filters are kept off their indexes;
+    /// PostgreSQL's planner has statistics and decides itself.
+    pub many: bool,
 }
 
 enum Bind {
@@ -101,25 +106,42 @@ impl Sql {
 
 fn where_clause(db: &Db, s: &Search, with_cursor: bool) -> Option<Sql> {
     let mut q = Sql { conds: Vec::new(), binds: Vec::new() };
+    // SQLite's unary `+` keeps a column's index out of the plan; the sort's index (and the
+    // composite (filter, updated) indexes of the default sort) stay usable.
+    // Sorted by `updated`, single-valued filters on status, assignee or customer keep their
+    // composite (column, [status,] updated_at) indexes, which serve filter and order at once.
+    let off = matches!(db, Db::Sqlite(_)) && s.many;
+    let one_status = s.statuses.len() == 1;
+    let keep: &[&str] = match (s.sort == SortKey::Updated, one_status, s.assignee.is_some(), s.customer_id.is_some()) {
+        (false, ..) => &[],
+        (true, true, true, _) => &["status", "assignee"],
+        (true, true, false, true) => &["status", "customer"],
+        (true, true, false, false) => &["status"],
+        (true, false, true, _) => &["assignee"],
+        (true, false, false, true) => &["customer"],
+        (true, false, false, false) => &[],
+    };
+    let plus_for = |col: &str| if off && !keep.contains(&col) { "+" } else { "" };
+    let plus = if off { "+" } else { "" };
     if !s.statuses.is_empty() {
         let ps: Vec<_> = s.statuses.iter().map(|v| q.param(Bind::I(*v))).collect();
-        q.conds.push(format!("t.status_id IN ({})", ps.join(", ")));
+        q.conds.push(format!("{}t.status_id IN ({})", plus_for("status"), ps.join(", ")));
     }
     if !s.priorities.is_empty() {
         let ps: Vec<_> = s.priorities.iter().map(|v| q.param(Bind::S(v.clone()))).collect();
-        q.conds.push(format!("t.priority IN ({})", ps.join(", ")));
+        q.conds.push(format!("{plus}t.priority IN ({})", ps.join(", ")));
     }
     match s.assignee {
-        Some(None) => q.conds.push("t.assignee_id IS NULL".into()),
+        Some(None) => q.conds.push(format!("{}t.assignee_id IS NULL", plus_for("assignee"))),
         Some(Some(id)) => {
             let p = q.param(Bind::I(id));
-            q.conds.push(format!("t.assignee_id = {p}"));
+            q.conds.push(format!("{}t.assignee_id = {p}", plus_for("assignee")));
         }
         None => {}
     }
     if let Some(c) = s.customer_id {
         let p = q.param(Bind::I(c));
-        q.conds.push(format!("t.customer_id = {p}"));
+        q.conds.push(format!("{}t.customer_id = {p}", plus_for("customer")));
     }
     if !s.text.trim().is_empty() {
         match db {
@@ -129,7 +151,7 @@ fn where_clause(db: &Db, s: &Search, with_cursor: bool) -> Option<Sql> {
                     return None;
                 }
                 let p = q.param(Bind::S(fts));
-                q.conds.push(format!("t.id IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH {p})"));
+                q.conds.push(format!("{plus}t.id IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH {p})"));
             }
             Db::Postgres(_) => {
                 let ts = tsquery(&s.text);
@@ -141,15 +163,16 @@ fn where_clause(db: &Db, s: &Search, with_cursor: bool) -> Option<Sql> {
             }
         }
     }
-    for (col, op, v) in [
-        ("t.created_at", ">=", s.created_from),
-        ("t.created_at", "<", s.created_before),
-        ("t.updated_at", ">=", s.updated_from),
-        ("t.updated_at", "<", s.updated_before),
+    for (col, key, op, v) in [
+        ("t.created_at", SortKey::Created, ">=", s.created_from),
+        ("t.created_at", SortKey::Created, "<", s.created_before),
+        ("t.updated_at", SortKey::Updated, ">=", s.updated_from),
+        ("t.updated_at", SortKey::Updated, "<", s.updated_before),
     ] {
         if let Some(v) = v {
             let p = q.param(Bind::T(v));
-            q.conds.push(format!("{col} {op} {p}"));
+            let plus = if off && key != s.sort { "+" } else { "" };
+            q.conds.push(format!("{plus}{col} {op} {p}"));
         }
     }
     if with_cursor {
