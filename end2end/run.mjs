@@ -304,7 +304,7 @@ try {
     await s.goto(`${base}/board?q=checkout+hangs`);
     await live(s);
     const from = await card(s, 5).boundingBox();
-    const to = await s.locator('[data-status="6"] .col-body').boundingBox();
+    const to = await s.locator('[data-status="3"] .col-body').boundingBox();
     await s.mouse.move(from.x + 40, from.y + 12);
     await s.mouse.down();
     await s.mouse.move(to.x + to.width / 2, to.y + 40, { steps: 12 });
@@ -312,7 +312,7 @@ try {
     await s.waitForSelector('.board-notice:has-text("flyttades inte")');
     assert.match(await s.locator('.board-notice').innerText(), /bara den tilldelade eller en chef/);
     await card(s, 5).waitFor();
-    assert.equal(await card(s, 6).count(), 0, 'rolled back');
+    assert.equal(await card(s, 3).count(), 0, 'rolled back');
     await s.reload();
     await card(s, 5).waitFor();
     await ctxS.close();

@@ -15,7 +15,6 @@ pub const LIVE_URL: &str = "/api/live/tickets";
 /// Does nothing during server rendering.
 pub fn use_live_tickets(on_change: impl Fn() + Clone + 'static) -> ReadSignal<Option<bool>> {
     let (connected, set_connected) = signal(None::<bool>);
-    let source = StoredValue::new_local(None::<web_sys::EventSource>);
     Effect::new(move |_| {
         let Ok(es) = web_sys::EventSource::new(LIVE_URL) else { return };
         let opened_before = StoredValue::new_local(false);
@@ -43,12 +42,13 @@ pub fn use_live_tickets(on_change: impl Fn() + Clone + 'static) -> ReadSignal<Op
         on_ready.forget();
         on_tickets.forget();
         on_error.forget();
-        source.set_value(Some(es));
-    });
-    on_cleanup(move || {
-        if let Some(Some(es)) = source.try_get_value() {
-            es.close();
-        }
+        // Effects run only in the browser, so the source never meets a server thread.
+        let source = StoredValue::new_local(es);
+        on_cleanup(move || {
+            if let Some(es) = source.try_get_value() {
+                es.close();
+            }
+        });
     });
     connected
 }
