@@ -68,3 +68,25 @@ pub fn LiveMark(connected: ReadSignal<Option<bool>>) -> impl IntoView {
         </span>
     }
 }
+
+/// `f`, called at most once per `LIVE_DEBOUNCE_MS` however many changes arrive together.
+pub fn debounced(f: impl Fn() + Clone + Send + Sync + 'static) -> impl Fn() + Clone + 'static {
+    let pending = StoredValue::new(false);
+    move || {
+        if pending.get_value() {
+            return;
+        }
+        pending.set_value(true);
+        let f = f.clone();
+        set_timeout(
+            move || {
+                pending.set_value(false);
+                f();
+            },
+            std::time::Duration::from_millis(LIVE_DEBOUNCE_MS),
+        );
+    }
+}
+
+/// How long live changes are gathered before a page reloads its data.
+pub const LIVE_DEBOUNCE_MS: u64 = 250;

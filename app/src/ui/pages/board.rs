@@ -14,8 +14,8 @@ use crate::domain::{BOARD_MAX, BOARD_PAGE, BoardColumn, BoardView, COUNT_CAP, So
 use crate::error::AppError;
 use crate::i18n::{Tr, fill};
 use crate::ui::components::{ErrorNotice, Page, PriorityBadge};
-use crate::ui::live::{LiveMark, use_live_tickets};
-use crate::ui::pages::tickets::{FilterForm, ViewSwitch, debounced, use_ticket_query};
+use crate::ui::live::{LiveMark, debounced, use_live_tickets};
+use crate::ui::pages::tickets::{FilterPanel, ViewSwitch, use_ticket_query};
 use crate::ui::use_tr;
 
 /// A touch must rest this long before the card lifts (shorter moves scroll the board).
@@ -39,14 +39,6 @@ pub fn BoardPage() -> impl IntoView {
     let data = Resource::new(move || query.get().first_page().to_query_string(), |q| board_tickets(q, BOARD_PAGE));
     let statuses = Resource::new(|| (), |_| list_statuses());
     let options = Resource::new(|| (), |_| new_ticket_options());
-    let filters = move || {
-        Suspend::new(async move {
-            match (statuses.await, options.await) {
-                (Ok(s), Ok(o)) => view! { <FilterForm query=query.get_untracked() statuses=s options=o base="/board"/> }.into_any(),
-                (Err(e), _) | (_, Err(e)) => view! { <ErrorNotice err=e/> }.into_any(),
-            }
-        })
-    };
     let body = move || {
         Suspend::new(async move {
             match data.await {
@@ -62,7 +54,7 @@ pub fn BoardPage() -> impl IntoView {
                 <h1>{t.board_title}</h1>
                 <ViewSwitch query board=true/>
             </div>
-            <Transition fallback=|| ()>{filters}</Transition>
+            <FilterPanel query statuses options base="/board"/>
             <Transition fallback=move || view! { <p class="muted">{t.loading}</p> }>{body}</Transition>
         </Page>
     }
@@ -414,11 +406,11 @@ impl BoardState {
             Some(h) if h.id == id && h.pointer.is_none() => match key.as_str() {
                 "ArrowRight" | "ArrowLeft" | "ArrowDown" | "ArrowUp" => {
                     ev.prevent_default();
-                    let step: isize = if key == "ArrowRight" || key == "ArrowDown" { 1 } else { -1 };
+                    let step = if key == "ArrowRight" || key == "ArrowDown" { 1 } else { -1 };
                     let ids: Vec<i64> = self.cols.with_untracked(|cs| cs.iter().map(|c| c.status.id).collect());
-                    let now = ids.iter().position(|s| Some(*s) == h.over).unwrap_or(0) as isize;
-                    let next = (now + step).clamp(0, ids.len() as isize - 1) as usize;
-                    let over = ids[next];
+                    let now = ids.iter().position(|s| Some(*s) == h.over).unwrap_or(0);
+                    let next = if step > 0 { (now + 1).min(ids.len().saturating_sub(1)) } else { now.saturating_sub(1) };
+                    let Some(&over) = ids.get(next) else { return };
                     self.held.update(|x| {
                         if let Some(x) = x {
                             x.over = Some(over);

@@ -10,30 +10,27 @@ use crate::api::tickets::{BulkEditTickets, list_statuses, new_ticket_options, se
 use crate::domain::{AssigneeFilter, COUNT_CAP, Priority, StatusView, TicketFormOptions, TicketQuery};
 use crate::i18n::fill;
 use crate::ui::components::{ErrorNotice, Page, TicketTable};
-use crate::ui::live::{LiveMark, use_live_tickets};
+use crate::ui::live::{LiveMark, debounced, use_live_tickets};
 use crate::ui::{use_session, use_tr};
 
-/// `f`, called at most once per `LIVE_DEBOUNCE_MS` however many changes arrive together.
-pub fn debounced(f: impl Fn() + Clone + Send + Sync + 'static) -> impl Fn() + Clone + 'static {
-    let pending = StoredValue::new(false);
-    move || {
-        if pending.get_value() {
-            return;
-        }
-        pending.set_value(true);
-        let f = f.clone();
-        set_timeout(
-            move || {
-                pending.set_value(false);
-                f();
-            },
-            std::time::Duration::from_millis(LIVE_DEBOUNCE_MS),
-        );
-    }
+/// The filter form once its pickers' data has arrived, for the list and the board alike.
+#[component]
+pub fn FilterPanel(
+    query: Memo<TicketQuery>,
+    statuses: Resource<Result<Vec<StatusView>, crate::error::AppError>>,
+    options: Resource<Result<TicketFormOptions, crate::error::AppError>>,
+    base: &'static str,
+) -> impl IntoView {
+    let form = move || {
+        Suspend::new(async move {
+            match (statuses.await, options.await) {
+                (Ok(s), Ok(o)) => view! { <FilterForm query=query.get_untracked() statuses=s options=o base/> }.into_any(),
+                (Err(e), _) | (_, Err(e)) => view! { <ErrorNotice err=e/> }.into_any(),
+            }
+        })
+    };
+    view! { <Transition fallback=|| ()>{form}</Transition> }
 }
-
-/// How long live changes are gathered before a page reloads its data.
-pub const LIVE_DEBOUNCE_MS: u64 = 250;
 
 /// List | Board, keeping the filter.
 #[component]
@@ -72,14 +69,6 @@ pub fn TicketListPage() -> impl IntoView {
     });
     let statuses = Resource::new(|| (), |_| list_statuses());
     let options = Resource::new(|| (), |_| new_ticket_options());
-    let filters = move || {
-        Suspend::new(async move {
-            match (statuses.await, options.await) {
-                (Ok(s), Ok(o)) => view! { <FilterForm query=query.get_untracked() statuses=s options=o base="/tickets"/> }.into_any(),
-                (Err(e), _) | (_, Err(e)) => view! { <ErrorNotice err=e/> }.into_any(),
-            }
-        })
-    };
     let body = move || {
         Suspend::new(async move {
             match page.await {
@@ -110,7 +99,7 @@ pub fn TicketListPage() -> impl IntoView {
                 <LiveMark connected/>
                 <ViewSwitch query board=false/>
             </div>
-            <Transition fallback=|| ()>{filters}</Transition>
+            <FilterPanel query statuses options base="/tickets"/>
             <BulkBar selection bulk statuses options/>
             <Transition fallback=move || view! { <p class="muted">{t.loading}</p> }>{body}</Transition>
         </Page>
