@@ -10,6 +10,7 @@ pub mod error;
 pub mod i18n;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod sla;
 pub mod ui;
 
 pub use ui::{App, shell};

@@ -7,6 +7,7 @@ mod http_auth;
 mod live;
 mod middleware;
 mod rest;
+pub mod sla_cli;
 
 use std::sync::Arc;
 

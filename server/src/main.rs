@@ -32,6 +32,13 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Business-time arithmetic and SLA clocks: `due`, `elapsed`, `replay` (see `accord sla --help`).
+    #[command(disable_help_flag = true)]
+    Sla {
+        /// The sla command and its flags.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -55,6 +62,11 @@ enum AdminCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // `accord sla` answers in JSON on stdout, its errors too: no logging, no runtime.
+    if let Some(Command::Sla { args }) = &cli.command {
+        let code = server::sla_cli::run(args, &mut std::io::stdin().lock(), &mut std::io::stdout().lock());
+        return ExitCode::from(code);
+    }
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("ACCORD_LOG").unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into()),
@@ -108,6 +120,7 @@ async fn run(cli: Cli) -> Result<(), StartError> {
             println!("demo sign-in: {} / {}", app::server::demo::DEMO_EMAIL, app::server::demo::DEMO_PASSWORD);
             Ok(())
         }
+        Command::Sla { .. } => Ok(()),
         Command::Admin { command: AdminCommand::Create { email, name, password_file, role } } => {
             let role = Role::parse(&role).map_err(|_| StartError { setting: "--role", message: format!("'{role}' is not agent, manager or admin") })?;
             let password = match password_file {

@@ -5,5 +5,6 @@ mod helpers;
 mod auth;
 mod board;
 mod pages;
+mod sla_cli;
 mod startup;
 mod tickets;
