@@ -135,7 +135,33 @@ pub async fn bind(config: &Config) -> Result<tokio::net::TcpListener, StartError
     })
 }
 
-/// Serves until Ctrl-C or SIGTERM. Expired sessions are purged hourly in the background.
+/// Recomputes the SLA clocks of tickets marked stale (after a policy or calendar edit, a new
+/// default, or a change whose own recompute failed), in batches, every two seconds. Several
+/// servers may run it at once: a recompute is idempotent.
+pub fn spawn_sla_worker(db: Db) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
+        loop {
+            tick.tick().await;
+            loop {
+                match app::server::services::sla::reapply_batch(&db, chrono::Utc::now(), SLA_BATCH).await {
+                    Ok(n) if n as i64 == SLA_BATCH => tokio::task::yield_now().await,
+                    Ok(_) => break,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "sla re-apply failed");
+                        break;
+                    }
+                }
+            }
+        }
+    })
+}
+
+/// Tickets recomputed per batch by the SLA worker.
+const SLA_BATCH: i64 = 200;
+
+/// Serves until Ctrl-C or SIGTERM. Expired sessions are purged hourly in the background, and
+/// SLA clocks are kept in step by [`spawn_sla_worker`].
 ///
 /// # Errors
 /// `StartError` when the server stops with an I/O error.
@@ -150,14 +176,17 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> Result
             }
         }
     });
+    let sla = spawn_sla_worker(state.db.clone());
     let live = state.live.clone();
-    axum::serve(listener, router(state))
+    let result = axum::serve(listener, router(state))
         .with_graceful_shutdown(async move {
             shutdown().await;
             live.close();
         })
         .await
-        .map_err(|e| StartError { setting: "ACCORD_LISTEN", message: format!("server stopped: {e}") })
+        .map_err(|e| StartError { setting: "ACCORD_LISTEN", message: format!("server stopped: {e}") });
+    sla.abort();
+    result
 }
 
 async fn shutdown() {

@@ -20,6 +20,7 @@ pub fn router() -> Router<AppState> {
         .route("/tickets/{id}/edit", patch(on_edit))
         .route("/tickets/{id}/comments", post(on_comment))
         .route("/customers", get(on_customers).post(on_create_customer))
+        .route("/calendars/{id}/export", get(on_export_calendar))
         .fallback(|| async { AppError::NotFound })
 }
 
@@ -83,4 +84,18 @@ async fn on_create_customer(State(s): State<AppState>, Extension(a): Extension<A
     let input = app::domain::CustomerInput::try_from(f).map_err(AppError::Invalid)?;
     let id = customers::create(&s.db, &a, input, chrono::Utc::now()).await?;
     Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": id }))))
+}
+
+/// `GET /api/v1/calendars/{id}/export`: the calendar in the `accord sla` file format, as a
+/// download (yearly holidays listed for last year and the next ten).
+async fn on_export_calendar(State(s): State<AppState>, Extension(a): Extension<Actor>, Path(id): Path<i64>) -> ApiResult<axum::response::Response> {
+    let (name, json) = app::server::services::sla::export_calendar(&s.db, &a, id, chrono::Utc::now()).await?;
+    let file: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
+    let mut resp = json.into_response();
+    let h = resp.headers_mut();
+    h.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/json"));
+    if let Ok(v) = http::HeaderValue::from_str(&format!("attachment; filename=\"{file}.json\"")) {
+        h.insert(http::header::CONTENT_DISPOSITION, v);
+    }
+    Ok(resp)
 }

@@ -3,4 +3,5 @@
 
 pub mod agents;
 pub mod customers;
+pub mod sla;
 pub mod tickets;

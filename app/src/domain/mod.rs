@@ -4,10 +4,12 @@
 
 mod parse;
 mod query;
+mod sla;
 mod views;
 
 pub use parse::*;
 pub use query::*;
+pub use sla::*;
 pub use views::*;
 
 use serde::{Deserialize, Serialize};
@@ -35,6 +37,28 @@ pub enum Problem {
     Mismatch,
     /// Wrong email or password.
     BadCredentials,
+    /// Not a wall-clock time `HH:MM` (00:00–24:00); holds what was typed.
+    BadTime(String),
+    /// An interval whose end is not after its start.
+    EndNotAfterStart,
+    /// Intervals not in time order.
+    Unsorted,
+    /// Intervals that overlap.
+    Overlap,
+    /// The numbered line is not a date.
+    BadDateLine(usize),
+    /// More entries than the limit.
+    TooMany(usize),
+    /// Not a duration (`90`, `4h`, `1h 30m`).
+    BadDuration,
+    /// A number outside the range.
+    OutOfRange(i64, i64),
+    /// A calendar without any working time.
+    NoWorkingTime,
+    /// Still used by the named records, so it cannot be removed.
+    InUse(String),
+    /// A pasted or uploaded file that does not parse; holds the parser's explanation.
+    BadFile(String),
 }
 
 impl std::fmt::Display for Problem {

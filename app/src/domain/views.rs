@@ -175,6 +175,8 @@ pub struct TicketView {
     pub attachments: Vec<AttachmentView>,
     /// Whether the viewer may edit the fields (not only comment).
     pub can_edit: bool,
+    /// Its SLA policy and clocks, when a policy applies.
+    pub sla: Option<super::TicketSlaView>,
 }
 
 /// A customer's contact.
@@ -206,6 +208,10 @@ pub struct CustomerView {
     pub recent_tickets: Vec<TicketListItem>,
     pub open_tickets: i64,
     pub created: Shown,
+    /// Its own SLA policy (`None`: it follows the corporate default).
+    pub sla_policy_id: Option<i64>,
+    /// Policies to choose from: (id, name, is the default).
+    pub policies: Vec<(i64, String, bool)>,
 }
 
 /// An agent, as lists and pickers show them.

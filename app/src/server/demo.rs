@@ -171,6 +171,7 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<DemoOutcome, AppError> 
         }
         customer_ids.push((id, contact_ids));
     }
+    sla_setup(db, &customer_ids, start).await?;
     let statuses = tstore::statuses(db).await?;
     let mut rng = Lcg(20_261_123);
     let total = 300;
@@ -216,6 +217,13 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<DemoOutcome, AppError> 
             assignee = Some(a);
         }
         let actor = assignee.unwrap_or(creator);
+        // Most tickets get a first answer within the hour or two the SLA asks for.
+        if rng.below(5) != 0 {
+            at += TimeDelta::minutes(5 + rng.below(100) as i64);
+            if at < now {
+                tstore::insert_comment(db, tid, actor.0, *rng.pick(&REPLIES[..]), false, at).await?;
+            }
+        }
         let mut current = statuses[0].id;
         for s in statuses.iter().take(target + 1).skip(1) {
             // Not every ticket visits every status: skip some of the waiting ones.
@@ -240,6 +248,16 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<DemoOutcome, AppError> 
                 version = v;
                 current = s.id;
             }
+            // The customer answers a question (which sends the ticket back to Open).
+            if s.category == "waiting_on_customer" && s.id != statuses[target].id {
+                at += TimeDelta::minutes(20 + rng.below(60 * 8) as i64);
+                if at >= now {
+                    break;
+                }
+                tstore::insert_customer_comment(db, tid, requester, *rng.pick(&CUSTOMER_REPLIES[..]), at).await?;
+                let row = tstore::get(db, tid).await?;
+                (version, current) = (row.version, row.status_id);
+            }
         }
         if rng.below(5) == 0 && at < now {
             at += TimeDelta::minutes(10);
@@ -248,5 +266,65 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<DemoOutcome, AppError> 
             tstore::update(db, tid, version, &u, &changes, actor.0, at.min(now)).await?;
         }
     }
+    // Compute every demo ticket's SLA clocks as of now.
+    while crate::server::services::sla::reapply_batch(db, now, 500).await? > 0 {}
     Ok(DemoOutcome::Loaded { tickets: total })
+}
+
+const CUSTOMER_REPLIES: [&str; 4] = [
+    "Thanks, that is the version we run. Screenshots attached to the email.",
+    "We tried that and it still happens every morning.",
+    "Yes, you may restart the service tonight.",
+    "It happens for all users at the Gothenburg site.",
+];
+
+/// Three calendars (Stockholm office hours with Swedish holidays, Moscow office hours with a
+/// lunch break and Russian holidays, 24×7) and three policies: Standard (the corporate
+/// default), Premium 24×7 for Kastrup Health and Volga business hours for Volga Retail.
+async fn sla_setup(db: &Db, customers: &[(i64, Vec<i64>)], at: DateTime<Utc>) -> Result<(), AppError> {
+    use crate::domain::{CalendarForm, CalendarInput, PolicyBody};
+    use crate::server::store::sla::{self, PolicyWrite};
+    use crate::sla::clock::Goals;
+    if !sla::calendars(db).await?.is_empty() {
+        return Ok(());
+    }
+    let weekdays = |hours: &str| CalendarForm { mon: hours.into(), tue: hours.into(), wed: hours.into(), thu: hours.into(), fri: hours.into(), ..Default::default() };
+    let stockholm = CalendarForm {
+        name: "Stockholm office".into(),
+        timezone: "Europe/Stockholm".into(),
+        holidays: "01-01 Nyårsdagen\n01-06 Trettondedag jul\n05-01 Första maj\n06-06 Nationaldagen\n12-24 Julafton\n12-25 Juldagen\n12-26 Annandag jul\n12-31 Nyårsafton\n2026-04-03 Långfredagen\n2026-04-06 Annandag påsk\n2026-05-14 Kristi himmelsfärd\n2026-06-19 Midsommarafton\n2027-03-26 Långfredagen\n2027-03-29 Annandag påsk\n2027-05-06 Kristi himmelsfärd\n2027-06-25 Midsommarafton".into(),
+        ..weekdays("08:00-17:00")
+    };
+    let moscow = CalendarForm {
+        name: "Moscow office".into(),
+        timezone: "Europe/Moscow".into(),
+        holidays: "01-01 Новый год\n01-02 Новогодние каникулы\n01-07 Рождество\n02-23 День защитника Отечества\n03-08 Международный женский день\n05-01 Праздник Весны и Труда\n05-09 День Победы\n06-12 День России\n11-04 День народного единства".into(),
+        ..weekdays("09:00-13:00, 14:00-18:00")
+    };
+    let always = CalendarForm { name: "24×7 operations".into(), timezone: "UTC".into(), always: Some("on".into()), ..Default::default() };
+    let mut ids = Vec::new();
+    for form in [stockholm, moscow, always] {
+        let input = CalendarInput::try_from(form).map_err(AppError::Invalid)?;
+        let body = serde_json::to_string(&input.doc).map_err(|_| AppError::Internal)?;
+        ids.push(sla::insert_calendar(db, &input.name, &body, None, at).await?);
+    }
+    let goals = |g: [(i64, i64, i64); 4]| {
+        crate::domain::Priority::ALL.iter().zip(g).map(|(p, (f, n, r))| (*p, Goals { first_response: f, next_response: Some(n), resolution: r })).collect()
+    };
+    let body = |g| PolicyBody { targets: goals(g), pause: vec![crate::domain::StatusCategory::WaitingOnCustomer], warning_percent: 80 };
+    let policies = [
+        ("Standard", ids[0], body([(60, 120, 480), (120, 240, 960), (240, 480, 1440), (480, 960, 2880)]), true),
+        ("Volga business hours", ids[1], body([(60, 120, 540), (120, 240, 1080), (240, 480, 2160), (480, 960, 4320)]), false),
+        ("Premium 24×7", ids[2], body([(15, 30, 240), (30, 60, 480), (60, 120, 1440), (240, 480, 2880)]), false),
+    ];
+    let mut pids = Vec::new();
+    for (name, calendar_id, b, is_default) in policies {
+        let text = serde_json::to_string(&b).map_err(|_| AppError::Internal)?;
+        pids.push(sla::insert_policy(db, PolicyWrite { name, calendar_id, body: &text, is_default }, None, at).await?);
+    }
+    if let [_, volga, kastrup] = customers {
+        sla::set_customer_policy(db, volga.0, Some(pids[1]), at).await?;
+        sla::set_customer_policy(db, kastrup.0, Some(pids[2]), at).await?;
+    }
+    Ok(())
 }

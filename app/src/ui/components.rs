@@ -31,6 +31,7 @@ pub fn Page(children: Children) -> impl IntoView {
                 <a href="/tickets">{t.nav_tickets}</a>
                 <a href="/board">{t.nav_board}</a>
                 <a href="/customers">{t.nav_customers}</a>
+                <a href="/admin/policies">{t.nav_sla}</a>
                 <Show when=move || is_admin>
                     <a href="/admin/agents">{t.nav_agents}</a>
                 </Show>

@@ -111,6 +111,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/customers") view=CustomersPage ssr=SsrMode::Async/>
                 <Route path=path!("/customers/:id") view=CustomerPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/agents") view=AgentsPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/calendars") view=CalendarsPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/calendars/:id") view=CalendarPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/policies") view=PoliciesPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/policies/:id") view=PolicyPage ssr=SsrMode::Async/>
                 <Route path=path!("/profile") view=ProfilePage ssr=SsrMode::Async/>
             </Routes>
         </Router>

@@ -73,6 +73,8 @@ pub async fn view(db: &Db, actor: &Actor, id: i64) -> Result<CustomerView, AppEr
         recent_tickets: recent,
         open_tickets: c.open_tickets,
         created: shown(c.created_at, actor.timezone, actor.language),
+        sla_policy_id: c.sla_policy_id,
+        policies: crate::server::store::sla::policies(db).await?.into_iter().map(|p| (p.id, p.name, p.is_default)).collect(),
     })
 }
 

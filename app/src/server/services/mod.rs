@@ -5,6 +5,7 @@
 pub mod agents;
 pub mod auth;
 pub mod customers;
+pub mod sla;
 pub mod tickets;
 
 use crate::domain::{Problem, Role};

@@ -210,7 +210,16 @@ pub async fn create(db: &Db, actor: &Actor, t: NewTicket, now: DateTime<Utc>) ->
         crate::server::db::now_micros(now),
     )
     .await?;
+    clocks_follow(db, id, now).await;
     Ok((id, display_number(number)))
+}
+
+/// Recomputes a ticket's SLA clocks right after a change. The change already marked the ticket
+/// stale in its own transaction, so a failure here is logged and the re-apply worker retries.
+async fn clocks_follow(db: &Db, id: i64, now: DateTime<Utc>) {
+    if let Err(e) = super::sla::refresh_ticket(db, id, now).await {
+        tracing::warn!(ticket_id = id, "sla: recompute after a change failed (the worker retries): {e}");
+    }
 }
 
 /// Everything the ticket page shows, by display number (`ACC-1042`).
@@ -263,6 +272,7 @@ async fn view(db: &Db, actor: &Actor, row: TicketRow) -> Result<TicketView, AppE
                 "created" => EventKind::Created,
                 "replied" => EventKind::Commented { internal: false },
                 "noted" => EventKind::Commented { internal: true },
+                "customer_replied" => EventKind::Commented { internal: false },
                 "attached" => EventKind::Attached { filename: e.new_value.unwrap_or_default() },
                 _ => {
                     let field = e.field.unwrap_or_default();
@@ -281,6 +291,7 @@ async fn view(db: &Db, actor: &Actor, row: TicketRow) -> Result<TicketView, AppE
         }),
         None => None,
     };
+    let sla = super::sla::ticket_sla(db, actor, row.id).await?;
     Ok(TicketView {
         id: row.id,
         number: display_number(row.number),
@@ -298,6 +309,7 @@ async fn view(db: &Db, actor: &Actor, row: TicketRow) -> Result<TicketView, AppE
         created: at(actor, row.created_at),
         updated: at(actor, row.updated_at),
         comments,
+        sla,
         events,
         attachments: attachments.iter().filter(|a| a.comment_id.is_none()).map(attachment_view).collect(),
         can_edit: can_edit(actor, row.assignee_id),
@@ -384,7 +396,10 @@ async fn apply(db: &Db, actor: &Actor, id: i64, edit: TicketEdit, now: DateTime<
         return Ok(());
     }
     match store::update(db, id, edit.version, &u, &changes, actor.id, crate::server::db::now_micros(now)).await? {
-        UpdateOutcome::Saved { .. } => Ok(()),
+        UpdateOutcome::Saved { .. } => {
+            clocks_follow(db, id, now).await;
+            Ok(())
+        }
         UpdateOutcome::Stale { current_version, last_actor } => {
             Err(AppError::Conflict { by: last_actor.unwrap_or_default(), current_version })
         }
@@ -439,7 +454,32 @@ async fn stale(db: &Db, id: i64) -> Result<AppError, AppError> {
 /// `NotFound` for an unknown ticket.
 pub async fn comment(db: &Db, actor: &Actor, ticket_id: i64, c: NewComment, now: DateTime<Utc>) -> Result<i64, AppError> {
     store::get(db, ticket_id).await?;
-    Ok(store::insert_comment(db, ticket_id, actor.id, &c.body, c.internal, crate::server::db::now_micros(now)).await?)
+    let id = store::insert_comment(db, ticket_id, actor.id, &c.body, c.internal, crate::server::db::now_micros(now)).await?;
+    clocks_follow(db, ticket_id, now).await;
+    Ok(id)
+}
+
+/// A customer's public reply (from the portal or an email): stored as the contact's comment; a
+/// ticket waiting on the customer goes back to Open; the clocks follow (a next-response cycle
+/// may start). Returns the comment id and whether the ticket was reopened.
+///
+/// # Errors
+/// `NotFound` for an unknown ticket; `Forbidden` for a contact of another customer; `Invalid`
+/// for an empty body.
+pub async fn customer_reply(db: &Db, ticket_id: i64, contact_id: i64, body: &str, now: DateTime<Utc>) -> Result<(i64, bool), AppError> {
+    let row = store::get(db, ticket_id).await?;
+    match customers::contact(db, contact_id).await {
+        Ok(c) if c.customer_id == row.customer_id => {}
+        Ok(_) | Err(sqlx::Error::RowNotFound) => return Err(AppError::Forbidden),
+        Err(e) => return Err(e.into()),
+    }
+    let body = body.trim();
+    if body.is_empty() {
+        return Err(AppError::invalid("body", Problem::Required));
+    }
+    let out = store::insert_customer_comment(db, ticket_id, contact_id, body, crate::server::db::now_micros(now)).await?;
+    clocks_follow(db, ticket_id, now).await;
+    Ok(out)
 }
 
 /// Where an upload goes: the ticket, and optionally one of its comments.

@@ -14,6 +14,7 @@ pub struct CustomerRow {
     pub created_at: DateTime<Utc>,
     pub open_tickets: i64,
     pub contacts: i64,
+    pub sla_policy_id: Option<i64>,
 }
 
 /// A contact as stored.
@@ -26,7 +27,7 @@ pub struct ContactRow {
     pub language: String,
 }
 
-const SELECT: &str = "SELECT c.id, c.name, c.timezone, c.created_at,
+const SELECT: &str = "SELECT c.id, c.name, c.timezone, c.created_at, c.sla_policy_id,
     (SELECT COUNT(*) FROM tickets t JOIN statuses s ON s.id = t.status_id
       WHERE t.customer_id = c.id AND s.category NOT IN ('resolved', 'closed')) AS open_tickets,
     (SELECT COUNT(*) FROM contacts k WHERE k.customer_id = c.id) AS contacts

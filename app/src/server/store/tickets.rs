@@ -126,8 +126,8 @@ pub async fn insert(db: &Db, t: &NewTicketRow<'_>, now: DateTime<Utc>) -> Result
             .fetch_one(&mut *tx)
             .await?;
         let id = sqlx::query_scalar::<_, i64>(
-            "INSERT INTO tickets (number, title, description, status_id, priority, priority_rank, customer_id, requester_id, assignee_id, created_by, version, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $12) RETURNING id")
+            "INSERT INTO tickets (number, title, description, status_id, priority, priority_rank, customer_id, requester_id, assignee_id, created_by, version, created_at, updated_at, sla_stale)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $12, TRUE) RETURNING id")
             .bind(number)
             .bind(t.title)
             .bind(t.description)
@@ -204,7 +204,9 @@ pub async fn update(
     actor_id: i64,
     now: DateTime<Utc>,
 ) -> Result<UpdateOutcome, sqlx::Error> {
-    let mut sets = vec!["version = version + 1".to_owned(), "updated_at = $1".to_owned()];
+    // Any field change may move the SLA clocks (status, priority) or not; marking is cheap and
+    // the recompute decides.
+    let mut sets = vec!["version = version + 1".to_owned(), "updated_at = $1".to_owned(), "sla_stale = TRUE".to_owned(), "sla_gen = sla_gen + 1".to_owned()];
     let mut n = 1;
     let mut col = |name: &str| {
         n += 1;
@@ -303,9 +305,72 @@ pub async fn insert_comment(db: &Db, ticket_id: i64, author_agent_id: i64, body:
             .bind(id.to_string())
             .execute(&mut *tx)
             .await?;
-        sqlx::query("UPDATE tickets SET updated_at = $1 WHERE id = $2").bind(now).bind(ticket_id).execute(&mut *tx).await?;
+        sqlx::query("UPDATE tickets SET updated_at = $1, sla_stale = TRUE, sla_gen = sla_gen + 1 WHERE id = $2")
+            .bind(now)
+            .bind(ticket_id)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(id)
+    })
+}
+
+/// Adds a customer's public reply (portal, email) with its event; a ticket waiting on the
+/// customer goes back to Open, as its own status event. One transaction. Returns the comment
+/// id and whether the ticket was reopened.
+///
+/// # Errors
+/// `RowNotFound` when there is no such ticket; other database errors.
+pub async fn insert_customer_comment(db: &Db, ticket_id: i64, contact_id: i64, body: &str, now: DateTime<Utc>) -> Result<(i64, bool), sqlx::Error> {
+    on_db!(db, |p| {
+        let mut tx = p.begin().await?;
+        let (status_id, category) = sqlx::query_as::<_, (i64, String)>(
+            "SELECT t.status_id, s.category FROM tickets t JOIN statuses s ON s.id = t.status_id WHERE t.id = $1")
+            .bind(ticket_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let id = sqlx::query_scalar::<_, i64>(
+            "INSERT INTO comments (ticket_id, author_contact_id, body, internal, created_at) VALUES ($1, $2, $3, FALSE, $4) RETURNING id")
+            .bind(ticket_id)
+            .bind(contact_id)
+            .bind(body)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO ticket_events (ticket_id, actor_contact_id, at, kind, new_value) VALUES ($1, $2, $3, 'customer_replied', $4)")
+            .bind(ticket_id)
+            .bind(contact_id)
+            .bind(now)
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        let mut reopened = false;
+        if category == "waiting_on_customer" {
+            let open = sqlx::query_scalar::<_, i64>(
+                "SELECT id FROM statuses WHERE category = 'active' ORDER BY CASE WHEN system_key = 'open' THEN 0 ELSE 1 END, position, id LIMIT 1")
+                .fetch_optional(&mut *tx)
+                .await?;
+            if let Some(open) = open {
+                sqlx::query("UPDATE tickets SET status_id = $1, version = version + 1 WHERE id = $2").bind(open).bind(ticket_id).execute(&mut *tx).await?;
+                sqlx::query(
+                    "INSERT INTO ticket_events (ticket_id, actor_contact_id, at, kind, field, old_value, new_value) VALUES ($1, $2, $3, 'changed', 'status', $4, $5)")
+                    .bind(ticket_id)
+                    .bind(contact_id)
+                    .bind(now)
+                    .bind(status_id.to_string())
+                    .bind(open.to_string())
+                    .execute(&mut *tx)
+                    .await?;
+                reopened = true;
+            }
+        }
+        sqlx::query("UPDATE tickets SET updated_at = $1, sla_stale = TRUE, sla_gen = sla_gen + 1 WHERE id = $2")
+            .bind(now)
+            .bind(ticket_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok((id, reopened))
     })
 }
 
@@ -337,8 +402,9 @@ pub async fn comments(db: &Db, ticket_id: i64) -> Result<Vec<CommentRow>, sqlx::
 /// Database errors.
 pub async fn events(db: &Db, ticket_id: i64) -> Result<Vec<EventRow>, sqlx::Error> {
     on_db!(db, |p| sqlx::query_as::<_, EventRow>(
-        "SELECT e.id, a.name AS actor_name, e.at, e.kind, e.field, e.old_value, e.new_value
+        "SELECT e.id, COALESCE(a.name, k.name) AS actor_name, e.at, e.kind, e.field, e.old_value, e.new_value
          FROM ticket_events e LEFT JOIN agents a ON a.id = e.actor_agent_id
+         LEFT JOIN contacts k ON k.id = e.actor_contact_id
          WHERE e.ticket_id = $1 ORDER BY e.id LIMIT 5000")
         .bind(ticket_id)
         .fetch_all(p)
@@ -383,7 +449,11 @@ pub async fn insert_attachment(
             .bind(filename)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("UPDATE tickets SET updated_at = $1 WHERE id = $2").bind(now).bind(ticket_id).execute(&mut *tx).await?;
+        sqlx::query("UPDATE tickets SET updated_at = $1, sla_stale = TRUE, sla_gen = sla_gen + 1 WHERE id = $2")
+            .bind(now)
+            .bind(ticket_id)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(id)
     })

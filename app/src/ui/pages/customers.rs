@@ -6,6 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::api::customers::{AddContact, CreateCustomer, UpdateCustomer, get_customer, list_customers};
+use crate::api::sla::SetCustomerPolicy;
 use crate::domain::{CustomerView, Lang};
 use crate::ui::components::{Columns, ErrorNotice, FieldMsg, FormError, Page, TIMEZONES, TicketTable, action_error};
 use crate::ui::use_tr;
@@ -116,6 +117,16 @@ fn CustomerDetail(c: CustomerView, reload: RwSignal<u32>) -> impl IntoView {
     let t = use_tr();
     let update = ServerAction::<UpdateCustomer>::new();
     let add = ServerAction::<AddContact>::new();
+    let set_policy = ServerAction::<SetCustomerPolicy>::new();
+    let policy_err = action_error(set_policy.value());
+    let policy_saved = move || matches!(set_policy.value().get(), Some(Ok(_)));
+    let chosen = c.sla_policy_id;
+    let default_name = c.policies.iter().find(|p| p.2).map(|p| format!(" ({})", p.1)).unwrap_or_default();
+    let policy_options = c
+        .policies
+        .iter()
+        .map(|(pid, name, _)| view! { <option value=pid.to_string() selected=chosen == Some(*pid)>{name.clone()}</option> })
+        .collect_view();
     let update_err = action_error(update.value());
     let add_err = action_error(add.value());
     Effect::new(move |_| {
@@ -179,6 +190,24 @@ fn CustomerDetail(c: CustomerView, reload: RwSignal<u32>) -> impl IntoView {
                 <div class="card flush"><TicketTable items=c.recent_tickets.clone() columns=Columns::WithoutCustomer/></div>
             </section>
             <section class="card">
+                <h2>{t.customer_policy}</h2>
+                <ActionForm action=set_policy>
+                    <div class="stack">
+                        <input type="hidden" name="customer_id" value=c.id.to_string()/>
+                        <label>{t.customer_policy}
+                            <select name="policy_id">
+                                <option value="" selected=chosen.is_none()>{t.policy_follow_default}{default_name}</option>
+                                {policy_options}
+                            </select>
+                            <FieldMsg err=policy_err field="sla_policy_id"/>
+                        </label>
+                        <FormError err=policy_err/>
+                        <div class="row">
+                            <button type="submit" class="button">{t.save}</button>
+                            <Show when=policy_saved><span class="ok" role="status">{t.saved}</span></Show>
+                        </div>
+                    </div>
+                </ActionForm>
                 <h2>{t.contacts}</h2>
                 <Show when=move || !contacts_empty fallback=move || view! { <p class="muted">{t.no_contacts}</p> }>
                     <ul class="contacts">{contacts.clone()}</ul>

@@ -3,10 +3,11 @@
 mod agents;
 mod auth;
 mod board;
-mod customers;
+pub mod customers;
 mod new_ticket;
 mod not_found;
 mod profile;
+mod sla;
 mod ticket;
 pub mod tickets;
 
@@ -17,5 +18,6 @@ pub use customers::{CustomerPage, CustomersPage};
 pub use new_ticket::NewTicketPage;
 pub use not_found::NotFoundPage;
 pub use profile::ProfilePage;
+pub use sla::{CalendarPage, CalendarsPage, PoliciesPage, PolicyPage};
 pub use ticket::TicketPage;
 pub use tickets::TicketListPage;

@@ -9,7 +9,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::agents::list_agents;
 use crate::api::tickets::{AddComment, edit_ticket, get_ticket, list_statuses};
-use crate::domain::{AgentView, EventKind, EventView, Priority, StatusView, TicketEditForm, TicketView};
+use crate::domain::{AgentView, ClockView, EventKind, EventView, PolicyLevel, Priority, StatusView, TicketEditForm, TicketSlaView, TicketView, format_minutes};
+use crate::sla::{ClockState, Target};
 use crate::error::AppError;
 use crate::i18n::{Tr, fill};
 use crate::ui::components::{ErrorNotice, FieldMsg, Page, PriorityBadge, StatusBadge, action_error, set_status};
@@ -84,6 +85,7 @@ fn TicketDetail(ticket: TicketView, statuses: Vec<StatusView>, agents: Vec<Agent
             </section>
             <aside class="ticket-side">
                 <Properties ticket=ticket.clone() statuses agents fields save submit reload/>
+                <SlaPanel sla=ticket.sla.clone()/>
                 <div class="card meta">
                     <dl>
                         <dt>{t.col_customer}</dt>
@@ -505,4 +507,62 @@ fn value(t: &Tr, v: &str) -> String {
         return Priority::parse(p).map(|p| t.priority(p).to_owned()).unwrap_or_else(|_| p.to_owned());
     }
     v.to_owned()
+}
+
+/// The ticket's SLA: the policy and the level that chose it, and each clock's state, due time
+/// and business time used. The live countdown and the explain timeline build on this.
+#[component]
+fn SlaPanel(sla: Option<TicketSlaView>) -> impl IntoView {
+    let t = use_tr();
+    let Some(sla) = sla else {
+        return view! { <section class="card sla-panel"><h2>{t.sla_title}</h2><p class="muted">{t.no_sla}</p></section> }.into_any();
+    };
+    let level = match sla.level {
+        PolicyLevel::AgreementService => t.level_agreement_service,
+        PolicyLevel::Agreement => t.level_agreement,
+        PolicyLevel::Service => t.level_service,
+        PolicyLevel::Customer => t.level_customer,
+        PolicyLevel::Default => t.level_default,
+    };
+    let clocks = sla.clocks.into_iter().map(|c| view! { <SlaClock c/> }).collect_view();
+    view! {
+        <section class="card sla-panel" data-testid="sla">
+            <h2>{t.sla_title}</h2>
+            <p class="muted"><a href=format!("/admin/policies/{}", sla.policy_id)>{sla.policy_name}</a>" · "{level}" · "{sla.calendar_name}</p>
+            <ul class="clocks">{clocks}</ul>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn SlaClock(c: ClockView) -> impl IntoView {
+    let t = use_tr();
+    let target = match c.target {
+        Target::FirstResponse => t.goal_first,
+        Target::NextResponse => t.goal_next,
+        Target::Resolution => t.goal_resolution,
+    };
+    let (state, class) = match c.state {
+        ClockState::Running if c.warned => (t.cs_running, "badge clock warn"),
+        ClockState::Running => (t.cs_running, "badge clock running"),
+        ClockState::Paused => (t.cs_paused, "badge clock paused"),
+        ClockState::Met => (t.cs_met, "badge clock met"),
+        ClockState::Breached => (t.cs_breached, "badge clock breached"),
+    };
+    let cycle = (c.target == Target::NextResponse).then(|| format!(" ({})", fill(t.cycle_n, &[("n", &c.cycle.to_string())])));
+    let used = fill(t.used_of, &[("used", &format_minutes(c.used_seconds / 60)), ("goal", &format_minutes(c.goal_minutes))]);
+    let when = match (&c.stopped, &c.due, c.state) {
+        (Some(s), _, _) => fill(t.stopped_at, &[("at", &s.text)]),
+        (None, Some(d), ClockState::Breached) => fill(t.due_was, &[("at", &d.text)]),
+        (None, Some(d), _) => fill(t.due_at, &[("at", &d.text)]),
+        (None, None, _) => String::new(),
+    };
+    view! {
+        <li data-target=c.target.as_str()>
+            <div class="clock-head"><strong>{target}{cycle}</strong><span class=class>{state}</span></div>
+            <div class="muted">{used}</div>
+            <div>{when}</div>
+        </li>
+    }
 }

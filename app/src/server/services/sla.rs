@@ -1,0 +1,654 @@
+//! SLA rules on the server: calendars and policies (managers edit, everyone reads), which
+//! policy a ticket falls under, and its clocks, computed by the one replay function from the
+//! ticket's events and kept in step when events, policies or calendars change.
+//!
+//! Keeping in step: every change that can move a ticket's clocks marks the ticket stale in the
+//! same transaction (a ticket edit or comment marks that ticket; a policy or calendar edit, a
+//! new default or a customer's new policy marks the open tickets it reaches). The ticket's own
+//! changes are recomputed at once; [`reapply_batch`] works through the rest in batches.
+//! Closed and resolved tickets keep the results they closed with: a recompute of one replays
+//! against the policy and calendar versions it was computed with.
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::{
+    CalendarDoc, CalendarInput, CalendarSummary, CalendarView, ClockView, DuePreview, PolicyBody, PolicyCandidates, PolicyInput,
+    PolicyLevel, PolicySummary, PolicyView, Priority, Problem, Role, StatusCategory, TicketSlaView, resolve_policy,
+};
+use crate::error::AppError;
+use crate::server::render::shown;
+use crate::server::store::sla::{self as store, ClockRow, ClockSource, PolicyWrite};
+use crate::server::store::tickets as tickets_store;
+use crate::server::{Actor, Db};
+use crate::sla::calendar::Calendar;
+use crate::sla::clock::{Event, EventKind, Party, Policy, replay};
+use crate::sla::zoned::ZonedCalendar;
+use crate::sla::{BusinessTime, instant};
+
+use super::require;
+
+fn internal(e: impl std::fmt::Display) -> AppError {
+    tracing::error!("sla: {e}");
+    AppError::Internal
+}
+
+/// A stored calendar body.
+fn doc(body: &str) -> Result<CalendarDoc, AppError> {
+    serde_json::from_str(body).map_err(internal)
+}
+
+fn policy_body(body: &str) -> Result<PolicyBody, AppError> {
+    serde_json::from_str(body).map_err(internal)
+}
+
+/// Checks the timezone and builds the zoned calendar.
+fn zoned(d: &CalendarDoc) -> Result<(Calendar, ZonedCalendar), AppError> {
+    let cal = d.calendar().map_err(|_| AppError::invalid("timezone", Problem::Required))?;
+    let z = ZonedCalendar::new(&cal).map_err(|_| AppError::invalid("timezone", Problem::BadTimezone))?;
+    Ok((cal, z))
+}
+
+fn preview(actor: &Actor, d: &CalendarDoc, now: DateTime<Utc>) -> Result<DuePreview, AppError> {
+    let (_, z) = zoned(d)?;
+    let hours = 4;
+    let due = z.due(now.timestamp(), hours * 3600).ok().and_then(|s| instant(s).ok());
+    Ok(DuePreview {
+        hours,
+        now: shown(now, actor.timezone, actor.language),
+        due_local: due.map(|t| shown(t, z.tz(), actor.language)),
+        due_viewer: due.map(|t| shown(t, actor.timezone, actor.language)),
+        calendar_tz: d.timezone.clone(),
+        viewer_tz: actor.timezone.name().to_owned(),
+    })
+}
+
+/// Every calendar.
+///
+/// # Errors
+/// Database errors.
+pub async fn calendars(db: &Db, _actor: &Actor) -> Result<Vec<CalendarSummary>, AppError> {
+    store::calendars(db)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let d = doc(&r.body)?;
+            let weekly_minutes = d.week.iter().flatten().map(|i| i.end - i.start).sum();
+            Ok(CalendarSummary { id: r.id, name: r.name, timezone: d.timezone, weekly_minutes, holidays: d.holidays.len(), version: r.version, policies: r.policies })
+        })
+        .collect()
+}
+
+/// The calendar editor's data, with a preview computed at `now`.
+///
+/// # Errors
+/// `NotFound`; database errors.
+pub async fn calendar(db: &Db, actor: &Actor, id: i64, now: DateTime<Utc>) -> Result<CalendarView, AppError> {
+    let r = store::calendar(db, id).await?;
+    let d = doc(&r.body)?;
+    let policies = store::policies(db).await?.into_iter().filter(|p| p.calendar_id == id).map(|p| p.name).collect();
+    Ok(CalendarView {
+        id: r.id,
+        name: r.name,
+        timezone: d.timezone.clone(),
+        days: (0..7).map(|i| d.day_text(i)).collect(),
+        always: d.is_24x7(),
+        holidays: d.holidays_text(),
+        weekly_minutes: d.week.iter().flatten().map(|i| i.end - i.start).sum(),
+        version: r.version,
+        updated: shown(r.updated_at, actor.timezone, actor.language),
+        preview: preview(actor, &d, now)?,
+        policies,
+    })
+}
+
+/// Creates a calendar (managers).
+///
+/// # Errors
+/// `Forbidden`; `Invalid` for an unknown timezone or a taken name.
+pub async fn create_calendar(db: &Db, actor: &Actor, input: CalendarInput, now: DateTime<Utc>) -> Result<i64, AppError> {
+    require(actor, Role::Manager)?;
+    zoned(&input.doc)?;
+    let body = serde_json::to_string(&input.doc).map_err(internal)?;
+    store::insert_calendar(db, &input.name, &body, Some(actor.id), crate::server::db::now_micros(now))
+        .await
+        .map_err(|e| super::unique_to_field(e, "name"))
+}
+
+/// Saves a new version of a calendar (managers); open tickets measured in it are recomputed in
+/// the background.
+///
+/// # Errors
+/// `Forbidden`; `NotFound`; `Invalid` for an unknown timezone, a taken name, or no working time
+/// while policies use it.
+pub async fn update_calendar(db: &Db, actor: &Actor, id: i64, input: CalendarInput, now: DateTime<Utc>) -> Result<i64, AppError> {
+    require(actor, Role::Manager)?;
+    let (cal, _) = zoned(&input.doc)?;
+    let r = store::calendar(db, id).await?;
+    if r.policies > 0 && !cal.has_working_time() {
+        return Err(AppError::invalid("week", Problem::NoWorkingTime));
+    }
+    let body = serde_json::to_string(&input.doc).map_err(internal)?;
+    store::update_calendar(db, id, &input.name, &body, Some(actor.id), crate::server::db::now_micros(now))
+        .await
+        .map_err(|e| super::unique_to_field(e, "name"))
+}
+
+/// Creates a calendar from the file format (`accord sla`'s), e.g. an export from elsewhere.
+///
+/// # Errors
+/// `Forbidden`; `Invalid` on `import` naming the first problem.
+pub async fn import_calendar(db: &Db, actor: &Actor, name: &str, json: &str, now: DateTime<Utc>) -> Result<i64, AppError> {
+    require(actor, Role::Manager)?;
+    let v: serde_json::Value = serde_json::from_str(json).map_err(|_| AppError::invalid("import", Problem::UnknownValue))?;
+    let cal = Calendar::from_json(&v).map_err(|e| AppError::invalid("import", Problem::BadFile(e.to_string())))?;
+    let holidays = cal
+        .holidays()
+        .iter()
+        .map(|d| crate::domain::Holiday { date: *d, yearly: false, name: String::new() })
+        .collect();
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(AppError::invalid("name", Problem::Required));
+    }
+    let input = CalendarInput { name: name.chars().take(100).collect(), doc: CalendarDoc { timezone: cal.timezone().to_owned(), week: cal.week().clone(), holidays } };
+    create_calendar(db, actor, input, now).await
+}
+
+/// A calendar in the file format, yearly holidays listed for last year and the next ten.
+///
+/// # Errors
+/// `NotFound`; database errors.
+pub async fn export_calendar(db: &Db, _actor: &Actor, id: i64, now: DateTime<Utc>) -> Result<(String, String), AppError> {
+    use chrono::Datelike;
+    let r = store::calendar(db, id).await?;
+    let cal = doc(&r.body)?.calendar().map_err(internal)?;
+    let y = now.year();
+    Ok((r.name, cal.to_json(y - 1..=y + 10).to_string()))
+}
+
+fn summary(r: store::PolicyRow) -> Result<PolicySummary, AppError> {
+    let body = policy_body(&r.body)?;
+    Ok(PolicySummary {
+        id: r.id,
+        name: r.name,
+        calendar_id: r.calendar_id,
+        calendar_name: r.calendar_name,
+        is_default: r.is_default,
+        version: r.version,
+        customers: r.customers,
+        goals: Priority::ALL.iter().filter_map(|p| body.targets.get(p).map(|g| (*p, *g))).collect(),
+    })
+}
+
+/// Every policy.
+///
+/// # Errors
+/// Database errors.
+pub async fn policies(db: &Db, _actor: &Actor) -> Result<Vec<PolicySummary>, AppError> {
+    store::policies(db).await?.into_iter().map(summary).collect()
+}
+
+/// The policy editor's data.
+///
+/// # Errors
+/// `NotFound`; database errors.
+pub async fn policy(db: &Db, actor: &Actor, id: i64) -> Result<PolicyView, AppError> {
+    let r = store::policy(db, id).await?;
+    let body = policy_body(&r.body)?;
+    let updated = shown(r.updated_at, actor.timezone, actor.language);
+    let calendars = store::calendars(db).await?.into_iter().map(|c| (c.id, c.name)).collect();
+    let customer_names = crate::server::store::customers::list(db, 10_000)
+        .await?
+        .into_iter()
+        .filter(|c| c.sla_policy_id == Some(id))
+        .map(|c| c.name)
+        .collect();
+    Ok(PolicyView { summary: summary(r)?, pause: body.pause, warning_percent: body.warning_percent, updated, calendars, customer_names })
+}
+
+async fn check_calendar(db: &Db, id: i64) -> Result<(), AppError> {
+    let r = match store::calendar(db, id).await {
+        Ok(r) => r,
+        Err(sqlx::Error::RowNotFound) => return Err(AppError::invalid("calendar_id", Problem::NotAvailable)),
+        Err(e) => return Err(e.into()),
+    };
+    if !doc(&r.body)?.calendar().map_err(internal)?.has_working_time() {
+        return Err(AppError::invalid("calendar_id", Problem::NoWorkingTime));
+    }
+    Ok(())
+}
+
+/// Creates a policy (managers).
+///
+/// # Errors
+/// `Forbidden`; `Invalid` for a taken name, a missing calendar or one with no working time.
+pub async fn create_policy(db: &Db, actor: &Actor, input: PolicyInput, now: DateTime<Utc>) -> Result<i64, AppError> {
+    require(actor, Role::Manager)?;
+    check_calendar(db, input.calendar_id).await?;
+    let body = serde_json::to_string(&input.body).map_err(internal)?;
+    let w = PolicyWrite { name: &input.name, calendar_id: input.calendar_id, body: &body, is_default: input.is_default };
+    store::insert_policy(db, w, Some(actor.id), crate::server::db::now_micros(now)).await.map_err(|e| super::unique_to_field(e, "name"))
+}
+
+/// Saves a new version of a policy (managers); the open tickets under it are recomputed in the
+/// background, closed ones keep their results.
+///
+/// # Errors
+/// `Forbidden`; `NotFound`; `Invalid` as for [`create_policy`].
+pub async fn update_policy(db: &Db, actor: &Actor, id: i64, input: PolicyInput, now: DateTime<Utc>) -> Result<i64, AppError> {
+    require(actor, Role::Manager)?;
+    check_calendar(db, input.calendar_id).await?;
+    let body = serde_json::to_string(&input.body).map_err(internal)?;
+    let w = PolicyWrite { name: &input.name, calendar_id: input.calendar_id, body: &body, is_default: input.is_default };
+    store::update_policy(db, id, w, Some(actor.id), crate::server::db::now_micros(now)).await.map_err(|e| super::unique_to_field(e, "name"))
+}
+
+/// Sets or clears a customer's own policy (managers).
+///
+/// # Errors
+/// `Forbidden`; `NotFound`; `Invalid` for a policy that does not exist.
+pub async fn set_customer_policy(db: &Db, actor: &Actor, customer_id: i64, policy_id: Option<i64>, now: DateTime<Utc>) -> Result<(), AppError> {
+    require(actor, Role::Manager)?;
+    if let Some(p) = policy_id {
+        if matches!(store::policy(db, p).await, Err(sqlx::Error::RowNotFound)) {
+            return Err(AppError::invalid("sla_policy_id", Problem::NotAvailable));
+        }
+    }
+    store::set_customer_policy(db, customer_id, policy_id, crate::server::db::now_micros(now)).await?;
+    Ok(())
+}
+
+/// The policy levels that exist today for a customer (agreements and services join later).
+async fn candidates(db: &Db, customer_id: i64) -> Result<PolicyCandidates, AppError> {
+    Ok(PolicyCandidates { customer: store::customer_policy(db, customer_id).await?, default: store::default_policy(db).await?, ..Default::default() })
+}
+
+/// A ticket's history as replay events. Tickets made before events existed (or by bulk
+/// imports) get a `created` at their creation time; times never run backwards (servers'
+/// clocks differ by a little).
+fn events(t: &store::ReplayTicketRow, rows: &[store::ReplayEventRow], categories: &[(i64, StatusCategory)]) -> Vec<Event> {
+    let category = |id: &str| id.parse::<i64>().ok().and_then(|id| categories.iter().find(|(s, _)| *s == id).map(|(_, c)| *c));
+    fn changes<'a>(rows: &'a [store::ReplayEventRow], field: &'a str) -> impl Iterator<Item = &'a store::ReplayEventRow> + 'a {
+        rows.iter().filter(move |r| r.kind == "changed" && r.field.as_deref() == Some(field))
+    }
+    let first_priority = changes(rows, "priority")
+        .next()
+        .and_then(|r| r.old_value.as_deref())
+        .and_then(|p| Priority::parse(p).ok())
+        .or_else(|| Priority::parse(&t.priority).ok())
+        .unwrap_or(Priority::Normal);
+    let first_category = changes(rows, "status")
+        .next()
+        .and_then(|r| r.old_value.as_deref().and_then(category))
+        .or_else(|| StatusCategory::parse(&t.category).ok())
+        .unwrap_or(StatusCategory::New);
+    let mut out = Vec::with_capacity(rows.len() + 1);
+    let created_at = rows.iter().find(|r| r.kind == "created").map_or(t.created_at, |r| r.at);
+    out.push(Event { at: created_at.timestamp(), kind: EventKind::Created { priority: first_priority, category: first_category } });
+    let mut last = created_at.timestamp();
+    for r in rows {
+        let kind = match (r.kind.as_str(), r.field.as_deref()) {
+            ("replied", _) => EventKind::Reply { by: Party::Agent, public: true },
+            ("noted", _) => EventKind::Reply { by: Party::Agent, public: false },
+            ("customer_replied", _) => EventKind::Reply { by: Party::Customer, public: true },
+            ("changed", Some("status")) => match r.new_value.as_deref().and_then(category) {
+                Some(category) => EventKind::Status { category },
+                None => continue,
+            },
+            ("changed", Some("priority")) => match r.new_value.as_deref().and_then(|p| Priority::parse(p).ok()) {
+                Some(priority) => EventKind::Priority { priority },
+                None => continue,
+            },
+            _ => continue,
+        };
+        last = last.max(r.at.timestamp());
+        out.push(Event { at: last, kind });
+    }
+    out
+}
+
+/// The policy and calendar a ticket's clocks are computed with: for a resolved or closed
+/// ticket the versions it was computed with; otherwise the current ones of the policy that
+/// applies now.
+async fn inputs(db: &Db, ticket_id: i64, t: &store::ReplayTicketRow) -> Result<Option<(ClockSource<'static>, Policy, ZonedCalendar)>, AppError> {
+    let done = matches!(StatusCategory::parse(&t.category), Ok(StatusCategory::Resolved | StatusCategory::Closed));
+    let stored = store::ticket_sla(db, ticket_id).await?;
+    let (policy_id, level, policy_version, body, calendar_version, cal_body) = match (done, stored.sla_policy_id, stored.sla_policy_version, stored.sla_calendar_version) {
+        (true, Some(pid), Some(pv), Some(cv)) => {
+            let (cid, body) = store::policy_version(db, pid, pv).await?;
+            let cal_body = store::calendar_version(db, cid, cv).await?;
+            let level = stored.sla_level.as_deref().and_then(PolicyLevel::parse).unwrap_or(PolicyLevel::Default);
+            (pid, level, pv, body, cv, cal_body)
+        }
+        _ => {
+            let Some((pid, level)) = resolve_policy(&candidates(db, t.customer_id).await?) else { return Ok(None) };
+            let p = store::policy(db, pid).await?;
+            let c = store::calendar(db, p.calendar_id).await?;
+            (pid, level, p.version, p.body, c.version, c.body)
+        }
+    };
+    let body = policy_body(&body)?;
+    let cal = doc(&cal_body)?.calendar().map_err(internal)?;
+    let zoned = ZonedCalendar::new(&cal).map_err(internal)?;
+    let policy = Policy { calendar: cal, targets: body.targets, pause: body.pause, warning_percent: body.warning_percent };
+    Ok(Some((ClockSource { policy_id, level: level.as_str(), policy_version, calendar_version }, policy, zoned)))
+}
+
+/// Computes a ticket's clocks from its events at `now` and stores them (or clears them when no
+/// policy applies).
+///
+/// # Errors
+/// `NotFound`; database errors. A history the replay refuses is logged and leaves the ticket
+/// without clocks rather than failing the caller.
+pub async fn refresh_ticket(db: &Db, ticket_id: i64, now: DateTime<Utc>) -> Result<(), AppError> {
+    let t = store::replay_ticket(db, ticket_id).await?;
+    let categories: Vec<(i64, StatusCategory)> = tickets_store::statuses(db)
+        .await?
+        .into_iter()
+        .filter_map(|s| StatusCategory::parse(&s.category).ok().map(|c| (s.id, c)))
+        .collect();
+    let now = crate::server::db::now_micros(now);
+    let Some((source, policy, cal)) = inputs(db, ticket_id, &t).await? else {
+        store::save_clocks(db, ticket_id, t.sla_gen, None, &[], now).await?;
+        return Ok(());
+    };
+    let rows = store::replay_events(db, ticket_id).await?;
+    let evs = events(&t, &rows, &categories);
+    let at = now.timestamp().max(evs.last().map_or(0, |e| e.at));
+    let clocks = match replay(&policy, &cal, &evs, at) {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::warn!(ticket_id, "sla: cannot replay the ticket's history: {e}");
+            Vec::new()
+        }
+    };
+    let ts = |s: i64| instant(s).unwrap_or(now);
+    let rows: Vec<ClockRow> = clocks
+        .iter()
+        .map(|c| ClockRow {
+            target: c.target.as_str().to_owned(),
+            cycle: i64::from(c.cycle),
+            state: c.state.as_str().to_owned(),
+            goal_minutes: c.goal_minutes,
+            used_seconds: c.used_seconds,
+            started_at: ts(c.started_at),
+            due_at: c.due.map(ts),
+            stopped_at: c.stopped_at.map(ts),
+            warned: c.warned,
+        })
+        .collect();
+    store::save_clocks(db, ticket_id, t.sla_gen, Some(source), &rows, now).await?;
+    Ok(())
+}
+
+/// Recomputes up to `limit` stale tickets; returns how many. Safe to run on several servers at
+/// once: a recompute is idempotent, and a ticket marked again meanwhile stays marked.
+///
+/// # Errors
+/// Database errors (a ticket that fails is logged and skipped).
+pub async fn reapply_batch(db: &Db, now: DateTime<Utc>, limit: i64) -> Result<usize, AppError> {
+    let ids = store::stale_tickets(db, limit).await?;
+    for id in &ids {
+        if let Err(e) = refresh_ticket(db, *id, now).await {
+            tracing::warn!(ticket_id = id, "sla: recompute failed: {e}");
+        }
+    }
+    Ok(ids.len())
+}
+
+/// A ticket's SLA for the ticket page: its policy, where it came from, its clocks.
+///
+/// # Errors
+/// Database errors.
+pub async fn ticket_sla(db: &Db, actor: &Actor, ticket_id: i64) -> Result<Option<TicketSlaView>, AppError> {
+    let s = store::ticket_sla(db, ticket_id).await?;
+    let (Some(pid), Some(level)) = (s.sla_policy_id, s.sla_level.as_deref().and_then(PolicyLevel::parse)) else { return Ok(None) };
+    let p = store::policy(db, pid).await?;
+    let at = |t: DateTime<Utc>| shown(t, actor.timezone, actor.language);
+    let clocks = store::clocks(db, ticket_id)
+        .await?
+        .into_iter()
+        .filter_map(|c| {
+            let target = crate::sla::Target::ALL.into_iter().find(|t| t.as_str() == c.target)?;
+            let state = [crate::sla::ClockState::Running, crate::sla::ClockState::Paused, crate::sla::ClockState::Met, crate::sla::ClockState::Breached]
+                .into_iter()
+                .find(|s| s.as_str() == c.state)?;
+            Some(ClockView {
+                target,
+                cycle: u32::try_from(c.cycle).unwrap_or(1),
+                state,
+                goal_minutes: c.goal_minutes,
+                used_seconds: c.used_seconds,
+                due: c.due_at.map(at),
+                stopped: c.stopped_at.map(at),
+                warned: c.warned,
+            })
+        })
+        .collect();
+    Ok(Some(TicketSlaView { policy_id: pid, policy_name: p.name, level, calendar_name: p.calendar_name, clocks }))
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeDelta, TimeZone};
+
+    use super::*;
+    use crate::domain::{CalendarForm, Lang, NewComment, NewTicket, PolicyForm, TicketEdit};
+    use crate::server::services::tickets;
+    use crate::server::store::{agents, customers};
+    use crate::server::testing::each_backend;
+
+    fn t0() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap()
+    }
+
+    async fn manager(db: &Db) -> Actor {
+        let row = agents::NewAgentRow {
+            email: "boss@example.com",
+            name: "Boss",
+            role: "manager",
+            password_hash: Some("x"),
+            language: "en",
+            timezone: "Europe/Stockholm",
+            invite_token_hash: None,
+            invite_expires_at: None,
+        };
+        let id = agents::insert(db, &row, t0()).await.unwrap();
+        Actor { id, name: "Boss".into(), email: "boss@example.com".into(), role: Role::Manager, language: Lang::En, timezone: chrono_tz::Europe::Stockholm }
+    }
+
+    fn always_form(name: &str) -> CalendarForm {
+        CalendarForm { name: name.into(), timezone: "UTC".into(), always: Some("on".into()), ..Default::default() }
+    }
+
+    fn policy_form(name: &str, calendar_id: i64, urgent_first: &str, default: bool) -> PolicyForm {
+        PolicyForm {
+            name: name.into(),
+            calendar_id: calendar_id.to_string(),
+            urgent_first: urgent_first.into(),
+            urgent_next: "2h".into(),
+            urgent_resolution: "8h".into(),
+            high_first: "2h".into(),
+            high_next: "4h".into(),
+            high_resolution: "16h".into(),
+            normal_first: "4h".into(),
+            normal_next: "8h".into(),
+            normal_resolution: "24h".into(),
+            low_first: "8h".into(),
+            low_next: "16h".into(),
+            low_resolution: "48h".into(),
+            pause_waiting_on_customer: Some("on".into()),
+            warning_percent: "80".into(),
+            is_default: default.then(|| "on".into()),
+            ..Default::default()
+        }
+    }
+
+    struct Desk {
+        db: Db,
+        boss: Actor,
+        customer: i64,
+        calendar: i64,
+        policy: i64,
+    }
+
+    async fn desk(db: Db) -> Desk {
+        let boss = manager(&db).await;
+        let calendar = create_calendar(&db, &boss, CalendarInput::try_from(always_form("Around the clock")).unwrap(), t0()).await.unwrap();
+        let policy = create_policy(&db, &boss, PolicyInput::try_from(policy_form("Standard", calendar, "1h", true)).unwrap(), t0()).await.unwrap();
+        let customer = customers::insert(&db, "Acme", "Europe/Stockholm", t0()).await.unwrap();
+        Desk { db, boss, customer, calendar, policy }
+    }
+
+    async fn open(d: &Desk, at: DateTime<Utc>) -> i64 {
+        let t = NewTicket { customer_id: d.customer, requester_id: None, title: "VPN down".into(), description: String::new(), priority: Priority::Urgent, assignee_id: None };
+        tickets::create(&d.db, &d.boss, t, at).await.unwrap().0
+    }
+
+    async fn clock(d: &Desk, ticket: i64, target: &str) -> store::ClockRow {
+        store::clocks(&d.db, ticket).await.unwrap().into_iter().find(|c| c.target == target && c.cycle == 1).expect("clock")
+    }
+
+    async fn status(d: &Desk, key: &str) -> i64 {
+        tickets_store::statuses(&d.db).await.unwrap().into_iter().find(|s| s.system_key.as_deref() == Some(key)).unwrap().id
+    }
+
+    async fn set_status(d: &Desk, ticket: i64, key: &str, at: DateTime<Utc>) {
+        let version = tickets_store::get(&d.db, ticket).await.unwrap().version;
+        let edit = TicketEdit { version, title: None, description: None, status_id: Some(status(d, key).await), priority: None, assignee_id: None };
+        tickets::edit(&d.db, &d.boss, ticket, edit, at).await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn clocks_follow_a_tickets_life() {
+        each_backend(|db| async move {
+            let d = desk(db).await;
+            let id = open(&d, t0()).await;
+            let fr = clock(&d, id, "first_response").await;
+            assert_eq!((fr.state.as_str(), fr.goal_minutes, fr.due_at), ("running", 60, Some(t0() + TimeDelta::hours(1))));
+            let s = store::ticket_sla(&d.db, id).await.unwrap();
+            assert_eq!((s.sla_policy_id, s.sla_level.as_deref(), s.sla_due_at), (Some(d.policy), Some("default"), Some(t0() + TimeDelta::hours(1))));
+            tickets::comment(&d.db, &d.boss, id, NewComment { body: "Looking".into(), internal: true }, t0() + TimeDelta::minutes(10)).await.unwrap();
+            assert_eq!(clock(&d, id, "first_response").await.state, "running", "a note is not a response");
+            tickets::comment(&d.db, &d.boss, id, NewComment { body: "On it".into(), internal: false }, t0() + TimeDelta::minutes(30)).await.unwrap();
+            let fr = clock(&d, id, "first_response").await;
+            assert_eq!((fr.state.as_str(), fr.used_seconds, fr.stopped_at), ("met", 1800, Some(t0() + TimeDelta::minutes(30))));
+            assert_eq!(store::ticket_sla(&d.db, id).await.unwrap().sla_due_at, Some(t0() + TimeDelta::hours(8)), "now the resolution is the soonest");
+            set_status(&d, id, "resolved", t0() + TimeDelta::hours(2)).await;
+            let res = clock(&d, id, "resolution").await;
+            assert_eq!((res.state.as_str(), res.used_seconds), ("met", 7200));
+            assert_eq!(store::ticket_sla(&d.db, id).await.unwrap().sla_due_at, None);
+            assert!(store::stale_tickets(&d.db, 10).await.unwrap().is_empty(), "computed at once, nothing left stale");
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn a_customer_reply_reopens_a_waiting_ticket_and_starts_a_next_response_cycle() {
+        each_backend(|db| async move {
+            let d = desk(db).await;
+            let contact = customers::insert_contact(&d.db, d.customer, "Cleo", "cleo@acme.test", "en", t0()).await.unwrap();
+            let id = open(&d, t0()).await;
+            tickets::comment(&d.db, &d.boss, id, NewComment { body: "Which VPN?".into(), internal: false }, t0() + TimeDelta::minutes(5)).await.unwrap();
+            set_status(&d, id, "waiting_customer", t0() + TimeDelta::minutes(5)).await;
+            assert_eq!(clock(&d, id, "resolution").await.state, "paused");
+            let (_, reopened) = tickets::customer_reply(&d.db, id, contact, "The office one", t0() + TimeDelta::hours(3)).await.unwrap();
+            assert!(reopened);
+            let t = tickets_store::get(&d.db, id).await.unwrap();
+            assert_eq!(t.status_key.as_deref(), Some("open"));
+            let next = clock(&d, id, "next_response").await;
+            assert_eq!((next.state.as_str(), next.started_at, next.due_at), ("running", t0() + TimeDelta::hours(3), Some(t0() + TimeDelta::hours(5))));
+            // Paused from 09:05 to 12:00: resolution used only 5 minutes.
+            let res = clock(&d, id, "resolution").await;
+            assert_eq!(res.due_at, Some(t0() + TimeDelta::hours(3) + TimeDelta::minutes(475)));
+            let other = customers::insert(&d.db, "Other", "UTC", t0()).await.unwrap();
+            let stranger = customers::insert_contact(&d.db, other, "Eve", "eve@other.test", "en", t0()).await.unwrap();
+            assert!(matches!(tickets::customer_reply(&d.db, id, stranger, "hi", t0()).await, Err(AppError::Forbidden)));
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn a_policy_edit_reaches_open_tickets_in_the_background_and_closed_ones_keep_theirs() {
+        each_backend(|db| async move {
+            let d = desk(db).await;
+            let open_id = open(&d, t0()).await;
+            let closed_id = open(&d, t0()).await;
+            set_status(&d, closed_id, "closed", t0() + TimeDelta::minutes(90)).await;
+            assert_eq!(clock(&d, closed_id, "first_response").await.state, "breached");
+            update_policy(&d.db, &d.boss, d.policy, PolicyInput::try_from(policy_form("Standard", d.calendar, "2h", true)).unwrap(), t0() + TimeDelta::minutes(100))
+                .await
+                .unwrap();
+            assert_eq!(store::stale_tickets(&d.db, 10).await.unwrap(), vec![open_id], "only the open ticket is marked");
+            assert_eq!(clock(&d, open_id, "first_response").await.goal_minutes, 60, "not yet recomputed");
+            assert_eq!(reapply_batch(&d.db, t0() + TimeDelta::minutes(101), 100).await.unwrap(), 1);
+            let fr = clock(&d, open_id, "first_response").await;
+            assert_eq!((fr.goal_minutes, fr.due_at), (120, Some(t0() + TimeDelta::hours(2))));
+            assert_eq!(store::ticket_sla(&d.db, open_id).await.unwrap().sla_policy_version, Some(2));
+            // A later change to the closed ticket replays it against the version it closed with.
+            tickets::comment(&d.db, &d.boss, closed_id, NewComment { body: "For the record".into(), internal: true }, t0() + TimeDelta::hours(3)).await.unwrap();
+            let fr = clock(&d, closed_id, "first_response").await;
+            assert_eq!((fr.goal_minutes, fr.state.as_str()), (60, "breached"));
+            assert_eq!(store::ticket_sla(&d.db, closed_id).await.unwrap().sla_policy_version, Some(1));
+            assert_eq!(reapply_batch(&d.db, t0() + TimeDelta::hours(4), 100).await.unwrap(), 0);
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn a_calendar_edit_moves_due_instants_and_a_change_the_recompute_missed_is_caught_up() {
+        each_backend(|db| async move {
+            let d = desk(db).await;
+            let id = open(&d, t0()).await;
+            // Working hours only from 10:00 UTC on weekdays: the first response (1 h) is due at 11:00.
+            let mut f = always_form("Around the clock");
+            f.always = None;
+            for day in [&mut f.mon, &mut f.tue, &mut f.wed, &mut f.thu, &mut f.fri] {
+                *day = "10:00-18:00".into();
+            }
+            update_calendar(&d.db, &d.boss, d.calendar, CalendarInput::try_from(f).unwrap(), t0()).await.unwrap();
+            reapply_batch(&d.db, t0(), 100).await.unwrap();
+            assert_eq!(clock(&d, id, "first_response").await.due_at, Some(t0() + TimeDelta::hours(2)));
+            // A change whose recompute never ran (the process died): the stale mark is still there.
+            tickets_store::insert_comment(&d.db, id, d.boss.id, "quick reply", false, t0() + TimeDelta::minutes(70)).await.unwrap();
+            assert_eq!(store::stale_tickets(&d.db, 10).await.unwrap(), vec![id]);
+            reapply_batch(&d.db, t0() + TimeDelta::minutes(80), 100).await.unwrap();
+            assert_eq!(clock(&d, id, "first_response").await.state, "met");
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn the_customers_policy_wins_over_the_default_and_bad_edits_are_refused() {
+        each_backend(|db| async move {
+            let d = desk(db).await;
+            let gold = create_policy(&d.db, &d.boss, PolicyInput::try_from(policy_form("Gold", d.calendar, "15m", false)).unwrap(), t0()).await.unwrap();
+            let id = open(&d, t0()).await;
+            set_customer_policy(&d.db, &d.boss, d.customer, Some(gold), t0()).await.unwrap();
+            reapply_batch(&d.db, t0(), 100).await.unwrap();
+            let s = store::ticket_sla(&d.db, id).await.unwrap();
+            assert_eq!((s.sla_policy_id, s.sla_level.as_deref()), (Some(gold), Some("customer")));
+            assert_eq!(clock(&d, id, "first_response").await.goal_minutes, 15);
+            let view = ticket_sla(&d.db, &d.boss, id).await.unwrap().unwrap();
+            assert_eq!((view.policy_name.as_str(), view.level), ("Gold", PolicyLevel::Customer));
+
+            let field = |r: Result<i64, AppError>| match r {
+                Err(AppError::Invalid(errs)) => (errs[0].field.clone(), errs[0].problem.clone()),
+                other => panic!("{other:?}"),
+            };
+            let mut bad_tz = always_form("Mars");
+            bad_tz.timezone = "Mars/Olympus".into();
+            assert_eq!(field(create_calendar(&d.db, &d.boss, CalendarInput::try_from(bad_tz).unwrap(), t0()).await), ("timezone".into(), Problem::BadTimezone));
+            assert_eq!(field(create_calendar(&d.db, &d.boss, CalendarInput::try_from(always_form("Around the clock")).unwrap(), t0()).await), ("name".into(), Problem::Taken));
+            let closed = CalendarForm { name: "Never".into(), timezone: "UTC".into(), ..Default::default() };
+            let never = create_calendar(&d.db, &d.boss, CalendarInput::try_from(closed.clone()).unwrap(), t0()).await.unwrap();
+            assert_eq!(field(create_policy(&d.db, &d.boss, PolicyInput::try_from(policy_form("Lazy", never, "1h", false)).unwrap(), t0()).await), ("calendar_id".into(), Problem::NoWorkingTime));
+            let mut emptied = closed;
+            emptied.name = "Around the clock".into();
+            assert_eq!(field(update_calendar(&d.db, &d.boss, d.calendar, CalendarInput::try_from(emptied).unwrap(), t0()).await), ("week".into(), Problem::NoWorkingTime));
+            let agent = Actor { role: Role::Agent, ..d.boss.clone() };
+            assert!(matches!(create_calendar(&d.db, &agent, CalendarInput::try_from(always_form("Mine")).unwrap(), t0()).await, Err(AppError::Forbidden)));
+        })
+        .await;
+    }
+}
