@@ -190,10 +190,23 @@ fn where_clause(db: &Db, s: &Search, with_cursor: bool) -> Option<Sql> {
     Some(q)
 }
 
-const FROM: &str = "FROM tickets t
-    JOIN customers c ON c.id = t.customer_id
-    JOIN statuses s ON s.id = t.status_id
-    LEFT JOIN agents a ON a.id = t.assignee_id";
+/// The joins of a page. On SQLite they are `CROSS JOIN`s, which SQLite reads as "keep this
+/// order": tickets drive, through the index its filters and sort pick, and names are looked up
+/// per row. Without it SQLite 3.46 carries a keyset cursor on `t.status_id` over to
+/// `s.id` and starts from the statuses table, sorting a million rows (page 2 of the list by
+/// status took 4–7 s at 1,000,000 tickets; 0.6 ms with the order kept).
+fn from(db: &Db) -> &'static str {
+    match db {
+        Db::Sqlite(_) => "FROM tickets t
+            CROSS JOIN customers c ON c.id = t.customer_id
+            CROSS JOIN statuses s ON s.id = t.status_id
+            LEFT JOIN agents a ON a.id = t.assignee_id",
+        Db::Postgres(_) => "FROM tickets t
+            JOIN customers c ON c.id = t.customer_id
+            JOIN statuses s ON s.id = t.status_id
+            LEFT JOIN agents a ON a.id = t.assignee_id",
+    }
+}
 
 const COLUMNS: &str = "SELECT t.id, t.number, t.title, t.description, t.priority, t.customer_id, c.name AS customer_name,
     t.requester_id, t.assignee_id, a.name AS assignee_name, t.version, t.created_at, t.updated_at,
@@ -223,7 +236,7 @@ pub async fn page(db: &Db, s: &Search) -> Result<Vec<TicketRow>, sqlx::Error> {
     let dir = if s.desc { "DESC" } else { "ASC" };
     let limit = q.param(Bind::I(s.limit));
     let conds = if q.conds.is_empty() { String::new() } else { format!("WHERE {}", q.conds.join(" AND ")) };
-    let sql = format!("{COLUMNS} {FROM} {conds} ORDER BY {expr} {dir}, t.id {dir} LIMIT {limit}");
+    let sql = format!("{COLUMNS} {} {conds} ORDER BY {expr} {dir}, t.id {dir} LIMIT {limit}", from(db));
     on_db!(db, |p| bind_all!(sqlx::query_as::<_, TicketRow>(&sql), &q.binds).fetch_all(p).await)
 }
 
