@@ -368,6 +368,57 @@ try {
     await shoot(a, 'customer-desktop');
   });
 
+  await scenario('SLA: a calendar is refused field by field, then saved with a due-time preview', async () => {
+    await a.goto(`${base}/admin/calendars`);
+    await a.waitForSelector('table.list tbody tr:has-text("Stockholm office")');
+    await a.fill('input[name="form[name]"]', 'Oslo office');
+    await a.fill('input[name="form[timezone]"]', 'Europe/Oslo');
+    await a.fill('input[name="form[mon]"]', '08:00-25:00');
+    await a.fill('input[name="form[tue]"]', '12:00-08:00');
+    await a.fill('textarea[name="form[holidays]"]', '2026-12-24 Julaften\n12-25 Juledag\nnot a date');
+    await a.click('button:has-text("Create")');
+    await a.waitForSelector('label.day:has-text("Monday") .field-error:has-text("25:00")');
+    await a.waitForSelector('label.day:has-text("Tuesday") .field-error:has-text("end after")');
+    await a.waitForSelector('.field-error:has-text("Line 3")');
+    assert.equal(await a.inputValue('input[name="form[name]"]'), 'Oslo office', 'the input is kept');
+    await a.fill('input[name="form[mon]"]', '08:00-12:00, 12:30-16:00');
+    await a.fill('input[name="form[tue]"]', '08:00-16:00');
+    await a.fill('textarea[name="form[holidays]"]', '2026-12-24 Julaften\n12-25 Juledag');
+    await Promise.all([a.waitForURL(/\/admin\/calendars\/\d+$/), a.click('button:has-text("Create")')]);
+    const preview = a.locator('[data-testid=preview]');
+    await preview.waitFor();
+    assert.match(await preview.innerText(), /4-hour target started now .* is due/s);
+    assert.match(await preview.innerText(), /Europe\/Oslo/);
+    await shoot(a, 'calendar-desktop');
+  });
+
+  await scenario('SLA: a policy on that calendar, chosen for a customer; the ticket shows its clocks', async () => {
+    await a.goto(`${base}/admin/policies`);
+    await a.waitForSelector('table.list tbody tr:has-text("Standard")');
+    await a.fill('input[name="form[name]"]', 'Nordic business');
+    await a.selectOption('select[name="form[calendar_id]"]', { label: 'Oslo office' });
+    await a.fill('input[name="form[urgent_first]"]', 'soon');
+    await a.click('button:has-text("Create")');
+    await a.waitForSelector('.field-error:has-text("Not a duration")');
+    await a.fill('input[name="form[urgent_first]"]', '30m');
+    await Promise.all([a.waitForURL(/\/admin\/policies\/\d+$/), a.click('button:has-text("Create")')]);
+    await a.waitForSelector('h1:has-text("Nordic business")');
+    assert.equal(await a.inputValue('input[name="form[urgent_first]"]'), '30m');
+    await shoot(a, 'policy-desktop');
+    // Nordhavn Logistics follows the corporate default until it gets the new policy.
+    await a.goto(`${base}/customers/1`);
+    await a.selectOption('select[name=policy_id]', { label: 'Nordic business' });
+    await a.click('form:has(select[name=policy_id]) button:has-text("Save")');
+    await a.waitForSelector('form:has(select[name=policy_id]) .ok');
+    await a.goto(`${base}/admin/policies`);
+    await a.waitForSelector('table.list tbody tr:has-text("Nordic business") td.n:has-text("1")');
+    await a.goto(`${base}/tickets/${ticketNumber}`);
+    const sla = a.locator('[data-testid=sla]');
+    await sla.locator('li[data-target=first_response]').waitFor();
+    await sla.locator('li[data-target=resolution]').waitFor();
+    await shoot(a, 'ticket-sla-desktop');
+  });
+
   await scenario('pages loaded in parallel all hydrate', async () => {
     const pages = await Promise.all(Array.from({ length: 6 }, () => newPage(ctxA, errors)));
     await Promise.all(pages.map(p => p.goto(`${base}/tickets/new`)));
@@ -396,6 +447,13 @@ try {
     await shoot(p, 'customer-phone');
     const w3 = await p.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(w3 <= 390, `customer page is ${w3}px wide`);
+    for (const [path, name] of [['/admin/calendars/1', 'calendar-phone'], ['/admin/policies/1', 'policy-phone']]) {
+      await p.goto(`${base}${path}`);
+      await p.waitForSelector('main h1');
+      await shoot(p, name);
+      const w = await p.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(w <= 390, `${path} is ${w}px wide`);
+    }
     await phone.close();
   });
 

@@ -51,7 +51,7 @@ fn CalendarFields(c: Option<CalendarView>, err: Signal<Option<AppError>>) -> imp
             view! {
                 <label class="day">
                     <span>{label}</span>
-                    <input name=format!("form[{key}]") value=value placeholder="08:00-12:00, 13:00-17:00" autocomplete="off" prop:disabled=move || always.get()/>
+                    <input name=format!("form[{key}]") value=value placeholder=t.day_closed autocomplete="off" prop:disabled=move || always.get()/>
                     <FieldMsg err field=key/>
                 </label>
             }
