@@ -44,7 +44,7 @@ strings!(
     updated_from, updated_to, count_tickets, count_many, col_created, sort_asc, sort_desc,
     bulk_selected, bulk_apply, bulk_no_change, bulk_updated, bulk_refused, select_all, select_ticket,
     nav_board, view_list, view_board, show_more, board_hint, picked_up, over_column, dropped, drop_cancelled, move_forbidden, move_conflict, move_invalid, move_gone, move_failed, live_on, live_off, cannot_move_hint, dismiss, board_title,
-    nav_sla, sla_calendars, sla_policies, new_calendar, working_hours, hours_a_week, holidays, holidays_hint, day_hint, always_open, wd_mon, wd_tue, wd_wed, wd_thu, wd_fri, wd_sat, wd_sun, preview, preview_text, in_calendar_tz, in_your_tz, never_due, export_json, import_calendar, import_hint, import_json, import, version_n, used_by, not_used, no_calendars, no_policies, new_policy, calendar, goal_first, goal_next, goal_resolution, goals, goals_hint, pause_title, cat_new, cat_active, cat_waiting_customer, cat_waiting_third, warning_point, default_policy, is_default, customer_policy, policy_follow_default, sla_title, level_agreement_service, level_agreement, level_service, level_customer, level_default, cs_running, cs_paused, cs_met, cs_breached, due_at, due_was, used_of, stopped_at, no_sla, cycle_n, warned, pr_bad_time, pr_end_not_after_start, pr_unsorted, pr_overlap, pr_bad_date_line, pr_too_many, pr_bad_duration, pr_out_of_range, pr_no_working_time, pr_in_use, pr_bad_file, day_closed,
+    nav_sla, sla_calendars, sla_policies, new_calendar, working_hours, hours_a_week, holidays, holidays_hint, day_hint, always_open, wd_mon, wd_tue, wd_wed, wd_thu, wd_fri, wd_sat, wd_sun, preview, preview_text, in_calendar_tz, in_your_tz, never_due, export_json, import_calendar, import_hint, import_json, import, version_n, used_by, not_used, no_calendars, no_policies, new_policy, calendar, goal_first, goal_next, goal_resolution, goals, goals_hint, pause_title, cat_new, cat_active, cat_waiting_customer, cat_waiting_third, warning_point, default_policy, is_default, customer_policy, policy_follow_default, sla_title, level_agreement_service, level_agreement, level_service, level_customer, level_default, cs_running, cs_paused, cs_met, cs_breached, due_at, due_was, used_of, stopped_at, no_sla, cycle_n, warned, pr_bad_time, pr_end_not_after_start, pr_unsorted, pr_overlap, pr_bad_date_line, pr_too_many, pr_bad_duration, pr_out_of_range, pr_no_working_time, pr_bad_file, day_closed,
 );
 
 /// English.
@@ -302,7 +302,6 @@ pub static EN: Tr = Tr {
     pr_bad_duration: "Not a duration: minutes, or e.g. 4h, 1h 30m.",
     pr_out_of_range: "From {min} to {max}.",
     pr_no_working_time: "This calendar has no working time at all.",
-    pr_in_use: "Still used by {names}.",
     pr_bad_file: "Not a valid calendar file: {detail}",
     day_closed: "Closed",
 };
@@ -562,7 +561,6 @@ pub static SV: Tr = Tr {
     pr_bad_duration: "Ingen varaktighet: minuter, eller t.ex. 4h, 1h 30m.",
     pr_out_of_range: "Från {min} till {max}.",
     pr_no_working_time: "Kalendern har ingen arbetstid alls.",
-    pr_in_use: "Används fortfarande av {names}.",
     pr_bad_file: "Ingen giltig kalenderfil: {detail}",
     day_closed: "Stängt",
 };
@@ -822,7 +820,6 @@ pub static RU: Tr = Tr {
     pr_bad_duration: "Не длительность: минуты или, напр., 4h, 1h 30m.",
     pr_out_of_range: "От {min} до {max}.",
     pr_no_working_time: "В этом календаре совсем нет рабочего времени.",
-    pr_in_use: "Всё ещё используется: {names}.",
     pr_bad_file: "Недопустимый файл календаря: {detail}",
     day_closed: "Выходной",
 };
@@ -1082,7 +1079,6 @@ pub static DA: Tr = Tr {
     pr_bad_duration: "Ikke en varighed: minutter, eller f.eks. 4h, 1h 30m.",
     pr_out_of_range: "Fra {min} til {max}.",
     pr_no_working_time: "Kalenderen har ingen arbejdstid overhovedet.",
-    pr_in_use: "Bruges stadig af {names}.",
     pr_bad_file: "Ikke en gyldig kalenderfil: {detail}",
     day_closed: "Lukket",
 };
@@ -1175,7 +1171,6 @@ impl Tr {
             Problem::BadDuration => self.pr_bad_duration.to_owned(),
             Problem::OutOfRange(a, b) => fill(self.pr_out_of_range, &[("min", &a.to_string()), ("max", &b.to_string())]),
             Problem::NoWorkingTime => self.pr_no_working_time.to_owned(),
-            Problem::InUse(names) => fill(self.pr_in_use, &[("names", names)]),
             Problem::BadFile(detail) => fill(self.pr_bad_file, &[("detail", detail)]),
         }
     }

@@ -55,8 +55,6 @@ pub enum Problem {
     OutOfRange(i64, i64),
     /// A calendar without any working time.
     NoWorkingTime,
-    /// Still used by the named records, so it cannot be removed.
-    InUse(String),
     /// A pasted or uploaded file that does not parse; holds the parser's explanation.
     BadFile(String),
 }

@@ -222,11 +222,6 @@ pub struct Clock {
 }
 
 impl Clock {
-    /// Business seconds left to the goal (negative when over).
-    pub fn left_seconds(&self) -> i64 {
-        self.goal_minutes * 60 - self.used_seconds
-    }
-
     /// The clock as `accord sla replay` prints it (fields in the documented order).
     pub fn to_out(&self) -> ClockOut {
         let iso = |s: i64| super::instant(s).map(super::format_instant).unwrap_or_default();

@@ -64,11 +64,6 @@ pub fn format_instant(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-/// Seconds since the Unix epoch of an instant, truncated to the second.
-pub fn secs(t: DateTime<Utc>) -> i64 {
-    t.timestamp()
-}
-
 /// The instant `s` seconds after the Unix epoch.
 ///
 /// # Errors

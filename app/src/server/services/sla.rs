@@ -197,12 +197,7 @@ pub async fn policy(db: &Db, actor: &Actor, id: i64) -> Result<PolicyView, AppEr
     let body = policy_body(&r.body)?;
     let updated = shown(r.updated_at, actor.timezone, actor.language);
     let calendars = store::calendars(db).await?.into_iter().map(|c| (c.id, c.name)).collect();
-    let customer_names = crate::server::store::customers::list(db, 10_000)
-        .await?
-        .into_iter()
-        .filter(|c| c.sla_policy_id == Some(id))
-        .map(|c| c.name)
-        .collect();
+    let customer_names = store::policy_customers(db, id).await?;
     Ok(PolicyView { summary: summary(r)?, pause: body.pause, warning_percent: body.warning_percent, updated, calendars, customer_names })
 }
 
@@ -341,19 +336,27 @@ async fn inputs(db: &Db, ticket_id: i64, t: &store::ReplayTicketRow) -> Result<O
 /// `NotFound`; database errors. A history the replay refuses is logged and leaves the ticket
 /// without clocks rather than failing the caller.
 pub async fn refresh_ticket(db: &Db, ticket_id: i64, now: DateTime<Utc>) -> Result<(), AppError> {
-    let t = store::replay_ticket(db, ticket_id).await?;
-    let categories: Vec<(i64, StatusCategory)> = tickets_store::statuses(db)
+    refresh_with(db, ticket_id, now, &categories(db).await?).await
+}
+
+/// Each status's category.
+async fn categories(db: &Db) -> Result<Vec<(i64, StatusCategory)>, AppError> {
+    Ok(tickets_store::statuses(db)
         .await?
         .into_iter()
         .filter_map(|s| StatusCategory::parse(&s.category).ok().map(|c| (s.id, c)))
-        .collect();
+        .collect())
+}
+
+async fn refresh_with(db: &Db, ticket_id: i64, now: DateTime<Utc>, categories: &[(i64, StatusCategory)]) -> Result<(), AppError> {
+    let t = store::replay_ticket(db, ticket_id).await?;
     let now = crate::server::db::now_micros(now);
     let Some((source, policy, cal)) = inputs(db, ticket_id, &t).await? else {
         store::save_clocks(db, ticket_id, t.sla_gen, None, &[], now).await?;
         return Ok(());
     };
     let rows = store::replay_events(db, ticket_id).await?;
-    let evs = events(&t, &rows, &categories);
+    let evs = events(&t, &rows, categories);
     let at = now.timestamp().max(evs.last().map_or(0, |e| e.at));
     let clocks = match replay(&policy, &cal, &evs, at) {
         Ok(c) => c,
@@ -388,8 +391,12 @@ pub async fn refresh_ticket(db: &Db, ticket_id: i64, now: DateTime<Utc>) -> Resu
 /// Database errors (a ticket that fails is logged and skipped).
 pub async fn reapply_batch(db: &Db, now: DateTime<Utc>, limit: i64) -> Result<usize, AppError> {
     let ids = store::stale_tickets(db, limit).await?;
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let categories = categories(db).await?;
     for id in &ids {
-        if let Err(e) = refresh_ticket(db, *id, now).await {
+        if let Err(e) = refresh_with(db, *id, now, &categories).await {
             tracing::warn!(ticket_id = id, "sla: recompute failed: {e}");
         }
     }

@@ -468,10 +468,13 @@ pub async fn stale_tickets(db: &Db, limit: i64) -> Result<Vec<i64>, sqlx::Error>
     on_db!(db, |p| sqlx::query_scalar::<_, i64>("SELECT id FROM tickets WHERE sla_stale ORDER BY id LIMIT $1").bind(limit).fetch_all(p).await)
 }
 
-/// Marks one ticket stale (its inputs changed outside the ticket store, e.g. a customer reply).
+/// The names of the customers using a policy as their own.
 ///
 /// # Errors
 /// Database errors.
-pub async fn mark_ticket(db: &Db, ticket_id: i64) -> Result<(), sqlx::Error> {
-    on_db!(db, |p| sqlx::query("UPDATE tickets SET sla_stale = TRUE, sla_gen = sla_gen + 1 WHERE id = $1").bind(ticket_id).execute(p).await.map(|_| ()))
+pub async fn policy_customers(db: &Db, policy_id: i64) -> Result<Vec<String>, sqlx::Error> {
+    on_db!(db, |p| sqlx::query_scalar::<_, String>("SELECT name FROM customers WHERE sla_policy_id = $1 ORDER BY name")
+        .bind(policy_id)
+        .fetch_all(p)
+        .await)
 }
