@@ -160,8 +160,8 @@ pub fn spawn_sla_worker(db: Db) -> tokio::task::JoinHandle<()> {
 /// Tickets recomputed per batch by the SLA worker.
 const SLA_BATCH: i64 = 200;
 
-/// Serves until Ctrl-C or SIGTERM. Expired sessions are purged hourly in the background, and
-/// SLA clocks are kept in step by [`spawn_sla_worker`].
+/// Serves until Ctrl-C or SIGTERM. Expired sessions are purged and the full-text index tidied
+/// hourly in the background, and SLA clocks are kept in step by [`spawn_sla_worker`].
 ///
 /// # Errors
 /// `StartError` when the server stops with an I/O error.
@@ -173,6 +173,11 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> Result
             tick.tick().await;
             if let Err(e) = app::server::store::sessions::purge(&db, chrono::Utc::now()).await {
                 tracing::warn!(error = %e, "session purge failed");
+            }
+            match app::server::store::search::tidy_indexes(&db).await {
+                Ok(true) => tracing::info!("merged the full-text index's segments"),
+                Ok(false) => {}
+                Err(e) => tracing::warn!(error = %e, "full-text index merge failed"),
             }
         }
     });

@@ -16,6 +16,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/me", get(on_me))
         .route("/tickets", get(on_list).post(on_create))
+        .route("/tickets/count", get(on_count))
         .route("/tickets/{number}", get(on_get))
         .route("/tickets/{id}/edit", patch(on_edit))
         .route("/tickets/{id}/comments", post(on_comment))
@@ -53,6 +54,14 @@ async fn on_me(Extension(a): Extension<Actor>) -> Json<SessionInfo> {
 async fn on_list(State(s): State<AppState>, Extension(a): Extension<Actor>, RawQuery(qs): RawQuery) -> ApiResult<impl IntoResponse> {
     let query = app::domain::TicketQuery::from_query_string(qs.as_deref().unwrap_or(""));
     Ok(Json(tickets::search(&s.db, &a, &query, chrono::Utc::now()).await?))
+}
+
+/// `GET /api/v1/tickets/count?…` (the list's parameters): `{"total": n}`, exact up to 1000 (a
+/// larger value means "more"). The list leaves `total` null when counting costs more than
+/// the page; this answers it.
+async fn on_count(State(s): State<AppState>, Extension(a): Extension<Actor>, RawQuery(qs): RawQuery) -> ApiResult<impl IntoResponse> {
+    let query = app::domain::TicketQuery::from_query_string(qs.as_deref().unwrap_or(""));
+    Ok(Json(serde_json::json!({ "total": tickets::count(&s.db, &a, &query).await? })))
 }
 
 async fn on_create(State(s): State<AppState>, Extension(a): Extension<Actor>, JsonBody(f): JsonBody<NewTicketForm>) -> ApiResult<impl IntoResponse> {

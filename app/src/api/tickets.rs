@@ -21,6 +21,17 @@ pub async fn search_tickets(query: String) -> Result<TicketSearchPage, AppError>
 
 /// The board for a list query: a column per admitted status, each with its first
 /// `per_column` cards (a live refresh asks for as many as the page shows).
+/// How many tickets a list query matches, exact up to [`crate::domain::COUNT_CAP`]: asked
+/// when the page left its `total` out.
+#[server(endpoint = "tickets/count")]
+pub async fn count_tickets(query: String) -> Result<i64, AppError> {
+    answer(async move {
+        let (s, a) = (app_state()?, actor()?);
+        services::tickets::count(&s.db, &a, &crate::domain::TicketQuery::from_query_string(&query)).await
+    }
+    .await)
+}
+
 #[server(endpoint = "tickets/board")]
 pub async fn board_tickets(query: String, per_column: i64) -> Result<BoardView, AppError> {
     answer(async move {

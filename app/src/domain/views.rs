@@ -63,8 +63,9 @@ pub struct BoardColumn {
     pub items: Vec<TicketListItem>,
     /// Where the column's next page starts, if it has one.
     pub next: Option<super::Cursor>,
-    /// How many tickets the column holds, exact up to [`COUNT_CAP`].
-    pub total: i64,
+    /// How many tickets the column holds, exact up to [`COUNT_CAP`]; `None` when counting
+    /// would cost more than the cards (the `tickets/count` server function answers it).
+    pub total: Option<i64>,
 }
 
 /// The board: a column per status the filter admits, each paged on its own.
@@ -96,8 +97,9 @@ pub struct TicketSearchPage {
     pub items: Vec<TicketListItem>,
     /// Where the next page starts, if there is one.
     pub next: Option<super::Cursor>,
-    /// How many tickets match, exact up to [`COUNT_CAP`].
-    pub total: i64,
+    /// How many tickets match, exact up to [`COUNT_CAP`]; `None` when counting would cost more
+    /// than the page (the `tickets/count` server function answers it).
+    pub total: Option<i64>,
 }
 
 /// What a bulk change did.

@@ -226,6 +226,11 @@ async fn the_list_filters_sorts_and_pages_by_url_parameters() {
             let url = app.url(&format!("/api/v1/tickets?{qs}"));
             async move { anna.get(url).send().await.unwrap().json::<serde_json::Value>().await.unwrap() }
         };
+        let get_count = |qs: &'static str| {
+            let anna = anna.clone();
+            let url = app.url(&format!("/api/v1/tickets/count?{qs}"));
+            async move { anna.get(url).send().await.unwrap().json::<serde_json::Value>().await.unwrap() }
+        };
         let p = get("q=printer").await;
         assert_eq!(p["total"], 1);
         assert_eq!(p["items"][0]["title"], "Printer jammed");
@@ -238,6 +243,16 @@ async fn the_list_filters_sorts_and_pages_by_url_parameters() {
         let p = get("q=vpn").await;
         assert_eq!(p["total"], 3);
         assert!(p["next"].is_null());
+        // Whole words: a beginning needs its `*`.
+        assert_eq!(get("q=vp").await["total"], 0);
+        // (the page may leave the count out where counting costs more: never a wrong one)
+        let p = get("q=vp*").await;
+        assert_eq!(p["items"].as_array().map(Vec::len), Some(3));
+        assert!(p["total"] == 3 || p["total"].is_null(), "{p}");
+        assert_eq!(get_count("q=vp*").await["total"], 3);
+        // The count on its own, for a page that left it out.
+        assert_eq!(get_count("q=vpn").await["total"], 3);
+        assert_eq!(get_count("q=vpn&customer=999").await["total"], 0);
         app
     })
     .await;

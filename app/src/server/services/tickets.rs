@@ -78,11 +78,12 @@ pub async fn search(db: &Db, actor: &Actor, q: &TicketQuery, now: DateTime<Utc>)
     search_page(db, actor, q, PAGE_SIZE, now).await
 }
 
-/// [`search`] with its own page size (board columns use smaller pages).
-async fn search_page(db: &Db, actor: &Actor, q: &TicketQuery, size: i64, now: DateTime<Utc>) -> Result<TicketSearchPage, AppError> {
-    use crate::server::store::search::{Search, count_capped, cursor_value, page};
+/// The store's query for a list query, as `actor` sees it, pages of `size`. Dates are whole
+/// days in the viewer's timezone.
+fn to_search(actor: &Actor, q: &TicketQuery, size: i64) -> crate::server::store::search::Search {
+    use crate::server::store::search::Search;
     let next_day = |d: chrono::NaiveDate| d.succ_opt().unwrap_or(d);
-    let s = Search {
+    Search {
         statuses: q.statuses.clone(),
         priorities: q.priorities.iter().map(|p| p.as_str().to_owned()).collect(),
         assignee: q.assignee.map(|a| match a {
@@ -101,9 +102,27 @@ async fn search_page(db: &Db, actor: &Actor, q: &TicketQuery, size: i64, now: Da
         after: q.after.as_ref().map(|c| (c.value.clone(), c.id)),
         limit: size + 1,
         many: false,
-    };
-    let total = count_capped(db, &s, COUNT_CAP + 1).await?;
-    let s = Search { many: total > COUNT_CAP, ..s };
+        probe_text: false,
+        text_first: false,
+    }
+}
+
+/// How many tickets a list query matches, exact up to [`COUNT_CAP`]: the count a page leaves
+/// out when it would cost more than the page.
+///
+/// # Errors
+/// Database errors.
+pub async fn count(db: &Db, actor: &Actor, q: &TicketQuery) -> Result<i64, AppError> {
+    Ok(crate::server::store::search::count(db, &to_search(actor, q, 0), COUNT_CAP).await?)
+}
+
+/// [`search`] with its own page size (board columns use smaller pages).
+async fn search_page(db: &Db, actor: &Actor, q: &TicketQuery, size: i64, now: DateTime<Utc>) -> Result<TicketSearchPage, AppError> {
+    use crate::server::store::search::{Search, cursor_value, page, plan};
+    let s = to_search(actor, q, size);
+    let plan = plan(db, &s, COUNT_CAP).await?;
+    let s = Search { many: plan.many, probe_text: plan.probe_text, text_first: plan.text_first, ..s };
+    let total = plan.total;
     let rows = page(db, &s).await?;
     let more = rows.len() as i64 > size;
     let shown = &rows[..rows.len().min(size as usize)];
@@ -118,16 +137,14 @@ async fn search_page(db: &Db, actor: &Actor, q: &TicketQuery, size: i64, now: Da
 /// Database errors.
 pub async fn board(db: &Db, actor: &Actor, q: &TicketQuery, per_column: i64, now: DateTime<Utc>) -> Result<BoardView, AppError> {
     let per_column = per_column.clamp(1, BOARD_MAX);
-    let mut columns = Vec::new();
-    for status in statuses(db).await? {
-        if !q.statuses.is_empty() && !q.statuses.contains(&status.id) {
-            continue;
-        }
+    let shown = statuses(db).await?.into_iter().filter(|s| q.statuses.is_empty() || q.statuses.contains(&s.id));
+    // The columns are independent queries: asked at once, over the pool's connections.
+    let columns = shown.map(|status| async move {
         let one = TicketQuery { statuses: vec![status.id], after: None, ..q.clone() };
         let p = search_page(db, actor, &one, per_column, now).await?;
-        columns.push(BoardColumn { status, items: p.items, next: p.next, total: p.total });
-    }
-    Ok(BoardView { columns })
+        Ok::<_, AppError>(BoardColumn { status, items: p.items, next: p.next, total: p.total })
+    });
+    Ok(BoardView { columns: futures::future::try_join_all(columns).await? })
 }
 
 /// The next cards of one board column: `q` names the column's status and where to continue.

@@ -272,11 +272,13 @@ async fn searches_filter_sort_page_and_find_words_on_both_backends() {
         }
         let titles_of = |rows: Vec<tickets::TicketRow>| rows.into_iter().map(|r| r.title).collect::<Vec<_>>();
         let base = Search { sort: SortKey::Updated, desc: true, limit: 10, ..Default::default() };
-        // Full text: prefixes, every word, any script, description too.
+        // Full text: whole words, every word, any script, description too; `*` for a prefix.
         let vpn = page(&db, &Search { text: "vpn".into(), ..base.clone() }).await.unwrap();
         assert_eq!(titles_of(vpn), ["VPN certificate expired", "VPN drops every hour"]);
-        let both = page(&db, &Search { text: "VPN dro".into(), ..base.clone() }).await.unwrap();
+        assert!(page(&db, &Search { text: "VPN dro".into(), ..base.clone() }).await.unwrap().is_empty());
+        let both = page(&db, &Search { text: "VPN dro*".into(), ..base.clone() }).await.unwrap();
         assert_eq!(titles_of(both), ["VPN drops every hour"]);
+        assert_eq!(count_capped(&db, &Search { text: "vp* dro*".into(), ..base.clone() }, 1000).await.unwrap(), 1);
         assert_eq!(titles_of(page(&db, &Search { text: "принтер".into(), ..base.clone() }).await.unwrap()), ["Принтер сломан"]);
         assert_eq!(titles_of(page(&db, &Search { text: "backup".into(), ..base.clone() }).await.unwrap()), ["Disk full on server"]);
         assert!(page(&db, &Search { text: "\" OR ".into(), ..base.clone() }).await.unwrap().is_empty());
@@ -337,6 +339,113 @@ async fn searches_filter_sort_page_and_find_words_on_both_backends() {
         assert_eq!(count_capped(&db, &base, 1000).await.unwrap(), 5);
         assert_eq!(count_capped(&db, &base, 3).await.unwrap(), 3);
         assert_eq!(count_capped(&db, &Search { text: "vpn".into(), ..base.clone() }, 1000).await.unwrap(), 2);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_common_word_is_planned_by_its_frequency_and_every_plan_finds_the_same_tickets() {
+    use super::search::{Search, count, cursor_value, page, plan};
+    use crate::domain::SortKey;
+    each_backend(|db| async move {
+        let a = agent(&db, "a@example.com").await;
+        let c1 = customers::insert(&db, "Alpha", "UTC", t0()).await.unwrap();
+        let c2 = customers::insert(&db, "Beta", "UTC", t0()).await.unwrap();
+        let statuses = tickets::statuses(&db).await.unwrap();
+        // 40 tickets: every one says "printer", every 3rd "jammed", one "toner".
+        for i in 0..40i64 {
+            let title = format!("Printer {}{}", if i % 3 == 0 { "jammed " } else { "" }, if i == 17 { "toner" } else { "" });
+            let row = NewTicketRow {
+                title: &title,
+                description: "office floor two",
+                status_id: statuses[(i % 2) as usize].id,
+                priority: "normal",
+                customer_id: if i % 4 == 0 { c1 } else { c2 },
+                requester_id: None,
+                assignee_id: Some(a),
+                created_by: Some(a),
+            };
+            tickets::insert(&db, &row, t0() + TimeDelta::minutes(i * 7 % 40)).await.unwrap();
+        }
+        let sqlite = matches!(db, Db::Sqlite(_));
+        let base = Search { sort: SortKey::Updated, desc: true, limit: 5, ..Default::default() };
+        let q = |text: &str| Search { text: text.into(), ..base.clone() };
+        // A rare word: counted exactly, driven through its matches.
+        let rare = plan(&db, &q("toner"), 3).await.unwrap();
+        assert_eq!((rare.total, rare.many, rare.probe_text), (Some(1), false, false));
+        // A word in every ticket: "more than the cap", tested row by row on SQLite. PostgreSQL
+        // counts or leaves the count out, as its estimate says (never a wrong count).
+        let every = plan(&db, &q("printer"), 3).await.unwrap();
+        assert!(every.many || !sqlite, "{every:?}");
+        assert_eq!(every.probe_text, sqlite);
+        assert!(if sqlite { every.total == Some(4) } else { every.total.is_none_or(|n| n == 4) }, "{every:?}");
+        // Common, with another filter: SQLite leaves the count to `count`.
+        let narrowed = Search { customer_id: Some(c1), ..q("printer jammed") };
+        let p = plan(&db, &narrowed, 3).await.unwrap();
+        assert!(if sqlite { p.total.is_none() } else { p.total.is_none_or(|n| n == 4) }, "{p:?}");
+        // 0, 12, 24, 36 are customer Alpha's and say "jammed".
+        assert_eq!(count(&db, &narrowed, 3).await.unwrap(), 4);
+        assert_eq!(count(&db, &narrowed, 10).await.unwrap(), 4);
+        assert_eq!(count(&db, &Search { statuses: vec![statuses[0].id], ..q("jammed") }, 100).await.unwrap(), 7);
+        // Every plan walks the same tickets in the same order, page by page.
+        for text in ["printer", "printer jammed", "jammed", "prin*", "toner"] {
+            for (key, desc) in [(SortKey::Updated, true), (SortKey::Number, false), (SortKey::Title, true)] {
+                let mut walks = Vec::new();
+                for (many, probe_text, text_first) in [(false, false, false), (true, false, false), (false, true, false), (true, true, false), (false, false, true)] {
+                    let mut s = Search { sort: key, desc, many, probe_text, text_first, customer_id: (text == "jammed").then_some(c2), ..q(text) };
+                    let mut seen = Vec::new();
+                    loop {
+                        let rows = page(&db, &s).await.unwrap();
+                        let Some(last) = rows.last() else { break };
+                        s.after = Some((cursor_value(key, last), last.id));
+                        seen.extend(rows.iter().map(|r| r.id));
+                    }
+                    walks.push(seen);
+                }
+                assert!(!walks[0].is_empty(), "{text}");
+                assert!(walks.iter().all(|w| *w == walks[0]), "{text} {key:?}: {walks:?}");
+            }
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn postgres_counts_rare_words_with_the_page_and_common_ones_on_their_own() {
+    use super::search::{Search, count, page, plan};
+    use crate::domain::SortKey;
+    each_backend(|db| async move {
+        let Db::Postgres(pool) = &db else { return };
+        let a = agent(&db, "a@example.com").await;
+        let c = customers::insert(&db, "Alpha", "UTC", t0()).await.unwrap();
+        let statuses = tickets::statuses(&db).await.unwrap();
+        for i in 0..300i64 {
+            let title = if i % 50 == 0 { format!("Rare toner {i}") } else { format!("Printer {i}") };
+            let row = NewTicketRow {
+                title: &title,
+                description: "x",
+                status_id: statuses[0].id,
+                priority: "normal",
+                customer_id: c,
+                requester_id: None,
+                assignee_id: Some(a),
+                created_by: Some(a),
+            };
+            tickets::insert(&db, &row, t0()).await.unwrap();
+        }
+        sqlx::query("ANALYZE tickets").execute(pool).await.unwrap();
+        let q = |text: &str| Search { text: text.into(), sort: SortKey::Updated, desc: true, limit: 5, ..Default::default() };
+        // 294 "printer" tickets, estimated as such: not counted with the page, counted on its own.
+        assert_eq!(plan(&db, &q("printer"), 100).await.unwrap().total, None);
+        assert_eq!(count(&db, &q("printer"), 100).await.unwrap(), 101);
+        assert_eq!(count(&db, &q("printer"), 1000).await.unwrap(), 294);
+        // 6 "toner" tickets (2 %, in the statistics): not rare either.
+        assert_eq!(plan(&db, &q("toner"), 100).await.unwrap().total, None);
+        assert_eq!(count(&db, &q("toner"), 100).await.unwrap(), 6);
+        // A word missing from the statistics is rare: its matches are collected first.
+        let rare = plan(&db, &q("nowhere"), 100).await.unwrap();
+        assert_eq!((rare.total, rare.text_first), (Some(0), true));
+        assert!(page(&db, &Search { text_first: true, ..q("toner") }).await.unwrap().len() == 5);
     })
     .await;
 }

@@ -9,7 +9,7 @@ use leptos::wasm_bindgen::JsCast;
 use leptos::web_sys;
 use leptos_meta::Title;
 
-use crate::api::tickets::{board_column, board_tickets, list_statuses, move_ticket, new_ticket_options};
+use crate::api::tickets::{board_column, board_tickets, count_tickets, list_statuses, move_ticket, new_ticket_options};
 use crate::domain::{BOARD_MAX, BOARD_PAGE, BoardColumn, BoardView, COUNT_CAP, SortKey, TicketListItem, TicketQuery, age_text};
 use crate::error::AppError;
 use crate::i18n::{Tr, fill};
@@ -332,12 +332,12 @@ impl BoardState {
             let Some(target_status) = cs.iter().find(|c| c.status.id == to).map(|c| c.status.clone()) else { return };
             if let Some(c) = cs.iter_mut().find(|c| c.status.id == from) {
                 c.items.retain(|i| i.id != id);
-                c.total -= 1;
+                if let Some(n) = c.total.as_mut() { *n -= 1 }
             }
             if let Some(c) = cs.iter_mut().find(|c| c.status.id == to) {
                 let moved = TicketListItem { status: target_status, ..card.clone() };
                 if at_end { c.items.push(moved) } else { c.items.insert(0, moved) }
-                c.total += 1;
+                if let Some(n) = c.total.as_mut() { *n += 1 }
             }
         });
         self.notice.set(None);
@@ -364,11 +364,11 @@ impl BoardState {
                     self.cols.update(|cs| {
                         if let Some(c) = cs.iter_mut().find(|c| c.status.id == to) {
                             c.items.retain(|i| i.id != id);
-                            c.total -= 1;
+                            if let Some(n) = c.total.as_mut() { *n -= 1 }
                         }
                         if let Some(c) = cs.iter_mut().find(|c| c.status.id == from) {
                             c.items.insert(index.min(c.items.len()), card.clone());
-                            c.total += 1;
+                            if let Some(n) = c.total.as_mut() { *n += 1 }
                         }
                     });
                     let msg = refusal(self.t, &card.number, &e);
@@ -524,7 +524,19 @@ fn Column(b: BoardState, status_id: i64) -> impl IntoView {
     let t = b.t;
     let col = move || b.cols.with(|cs| cs.iter().find(|c| c.status.id == status_id).cloned());
     let name = move || col().map(|c| t.status(&c.status)).unwrap_or_default();
-    let count = move || col().map(|c| if c.total > COUNT_CAP { "1000+".to_owned() } else { c.total.to_string() }).unwrap_or_default();
+    // A column whose count would cost more than its cards (a common word searched) is counted
+    // on its own, after the cards show.
+    let deferred = LocalResource::new(move || {
+        let ask = col().is_some_and(|c| c.total.is_none());
+        let q = b.query.with_value(|q| TicketQuery { statuses: vec![status_id], after: None, ..q.clone() }).to_query_string();
+        async move { if ask { count_tickets(q).await.ok() } else { None } }
+    });
+    let shown = |n: i64| if n > COUNT_CAP { format!("{COUNT_CAP}+") } else { n.to_string() };
+    let count = move || match col().map(|c| c.total) {
+        Some(Some(n)) => shown(n),
+        Some(None) => deferred.get().flatten().map_or_else(|| "…".to_owned(), shown),
+        None => String::new(),
+    };
     let items = move || b.cols.with(|cs| cs.iter().find(|c| c.status.id == status_id).map(|c| c.items.clone()).unwrap_or_default());
     let over = move || b.held.with(|h| h.as_ref().is_some_and(|h| h.over == Some(status_id) && h.from != status_id));
     let more = RwSignal::new(false);

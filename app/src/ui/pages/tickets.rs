@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::tickets::{BulkEditTickets, list_statuses, new_ticket_options, search_tickets};
+use crate::api::tickets::{BulkEditTickets, count_tickets, list_statuses, new_ticket_options, search_tickets};
 use crate::domain::{AssigneeFilter, COUNT_CAP, Priority, StatusView, TicketFormOptions, TicketQuery};
 use crate::i18n::fill;
 use crate::ui::components::{ErrorNotice, Page, TicketTable};
@@ -74,11 +74,14 @@ pub fn TicketListPage() -> impl IntoView {
             match page.await {
                 Ok(p) => {
                     let q = query.get_untracked();
-                    let count = if p.total > COUNT_CAP { t.count_many.to_owned() } else { fill(t.count_tickets, &[("n", &p.total.to_string())]) };
+                    let count = match p.total {
+                        Some(n) => view! { <p class="count muted" aria-live="polite">{count_text(t, n)}</p> }.into_any(),
+                        None => view! { <DeferredCount query=q.to_query_string()/> }.into_any(),
+                    };
                     let next = p.next.map(|c| TicketQuery { after: Some(c), ..q.clone() }.href("/tickets"));
                     let first = q.after.is_some().then(|| q.first_page().href("/tickets"));
                     view! {
-                        <p class="count muted" aria-live="polite">{count}</p>
+                        {count}
                         <div class="card flush"><TicketTable items=p.items query=q selection/></div>
                         <nav class="pager">
                             {first.map(|href| view! { <a class="button" href=href>{t.first_page}</a> })}
@@ -103,6 +106,24 @@ pub fn TicketListPage() -> impl IntoView {
             <BulkBar selection bulk statuses options/>
             <Transition fallback=move || view! { <p class="muted">{t.loading}</p> }>{body}</Transition>
         </Page>
+    }
+}
+
+fn count_text(t: &'static crate::i18n::Tr, n: i64) -> String {
+    if n > COUNT_CAP { t.count_many.to_owned() } else { fill(t.count_tickets, &[("n", &n.to_string())]) }
+}
+
+/// The count of a list whose page came without one (counting cost more than the page): asked
+/// for on its own, shown when it arrives.
+#[component]
+fn DeferredCount(query: String) -> impl IntoView {
+    let t = use_tr();
+    let total = Resource::new(move || query.clone(), count_tickets);
+    let text = move || Suspend::new(async move { total.await.map(|n| count_text(t, n)).unwrap_or_default() });
+    view! {
+        <p class="count muted" aria-live="polite">
+            <Suspense fallback=move || t.counting>{text}</Suspense>
+        </p>
     }
 }
 
@@ -225,7 +246,7 @@ pub fn FilterForm(query: TicketQuery, statuses: Vec<StatusView>, options: Ticket
     view! {
         <form method="get" action=base class="card filters">
             <div class="filter-row">
-                <input type="search" name="q" value=q.text.clone() placeholder=t.filter_search aria-label=t.filter_search class="grow"/>
+                <input type="search" name="q" value=q.text.clone() placeholder=t.filter_search aria-label=t.filter_search title=t.filter_search_hint class="grow"/>
                 <select name="assignee" aria-label=t.col_assignee>
                     <option value="">{t.col_assignee}": "{t.filter_any}</option>
                     <option value="me" selected=assignee == Some(AssigneeFilter::Me)>{t.filter_me}</option>
