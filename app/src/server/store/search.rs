@@ -345,7 +345,7 @@ const RARE: f64 = 0.005;
 pub async fn plan(db: &Db, s: &Search, cap: i64) -> Result<Plan, sqlx::Error> {
     let text = !words(&s.text).is_empty();
     if let (true, Db::Postgres(p)) = (text, db) {
-        let only_text = Search { text: s.text.clone(), sort: s.sort, ..Search::default() };
+        let only_text = Search { text: s.text.clone(), ..Search::default() };
         let rows: f64 = sqlx::query_scalar("SELECT reltuples::float8 FROM pg_class WHERE oid = 'tickets'::regclass").fetch_one(p).await?;
         if estimate(db, &only_text).await? as f64 <= RARE * rows.max(0.0) + 1.0 {
             let total = count_capped(db, &Search { text_first: true, ..s.clone() }, cap + 1).await?;
@@ -389,7 +389,7 @@ pub async fn plan(db: &Db, s: &Search, cap: i64) -> Result<Plan, sqlx::Error> {
 }
 
 /// PostgreSQL's estimate of how many tickets match `s`, from its statistics (of each word in the
-/// `tsvector` too). Decides only whether to count, never what the count says.
+/// `tsvector` too). Chooses a plan; never what a count says.
 async fn estimate(db: &Db, s: &Search) -> Result<i64, sqlx::Error> {
     let Some(q) = where_clause(db, s, false) else { return Ok(0) };
     let Db::Postgres(p) = db else { return Ok(0) };

@@ -526,8 +526,10 @@ fn Column(b: BoardState, status_id: i64) -> impl IntoView {
     let name = move || col().map(|c| t.status(&c.status)).unwrap_or_default();
     // A column whose count would cost more than its cards (a common word searched) is counted
     // on its own, after the cards show.
+    // Asked again when the column's card count changes (a move), not on every live refresh.
+    let key = Memo::new(move |_| col().map(|c| (c.total.is_none(), c.items.len())));
     let deferred = LocalResource::new(move || {
-        let ask = col().is_some_and(|c| c.total.is_none());
+        let ask = key.get().is_some_and(|(unknown, _)| unknown);
         let q = b.query.with_value(|q| TicketQuery { statuses: vec![status_id], after: None, ..q.clone() }).to_query_string();
         async move { if ask { count_tickets(q).await.ok() } else { None } }
     });
