@@ -45,6 +45,7 @@ strings!(
     bulk_selected, bulk_apply, bulk_no_change, bulk_updated, bulk_refused, select_all, select_ticket,
     nav_board, view_list, view_board, show_more, board_hint, picked_up, over_column, dropped, drop_cancelled, move_forbidden, move_conflict, move_invalid, move_gone, move_failed, live_on, live_off, cannot_move_hint, dismiss, board_title,
     nav_sla, sla_calendars, sla_policies, new_calendar, working_hours, hours_a_week, holidays, holidays_hint, day_hint, always_open, wd_mon, wd_tue, wd_wed, wd_thu, wd_fri, wd_sat, wd_sun, preview, preview_text, in_calendar_tz, in_your_tz, never_due, export_json, import_calendar, import_hint, import_json, import, version_n, used_by, not_used, no_calendars, no_policies, new_policy, calendar, goal_first, goal_next, goal_resolution, goals, goals_hint, pause_title, cat_new, cat_active, cat_waiting_customer, cat_waiting_third, warning_point, default_policy, is_default, customer_policy, policy_follow_default, sla_title, level_agreement_service, level_agreement, level_service, level_customer, level_default, cs_running, cs_paused, cs_met, cs_breached, due_at, due_was, used_of, stopped_at, no_sla, cycle_n, warned, pr_bad_time, pr_end_not_after_start, pr_unsorted, pr_overlap, pr_bad_date_line, pr_too_many, pr_bad_duration, pr_out_of_range, pr_no_working_time, pr_bad_file, day_closed,
+    ev_sla_warning, ev_sla_breach, nav_notifications, notifications_title, no_notifications, mark_all_read, mark_read, unread_count, n_warning, n_due, n_was_due,
 );
 
 /// English.
@@ -306,6 +307,17 @@ pub static EN: Tr = Tr {
     pr_no_working_time: "This calendar has no working time at all.",
     pr_bad_file: "Not a valid calendar file: {detail}",
     day_closed: "Closed",
+    ev_sla_warning: "SLA warning: {target} is nearly due",
+    ev_sla_breach: "SLA breached: {target} is overdue",
+    nav_notifications: "Notifications",
+    notifications_title: "Notifications",
+    no_notifications: "No notifications yet. You hear here when a ticket of yours nears or passes an SLA due time.",
+    mark_all_read: "Mark all read",
+    mark_read: "Mark read",
+    unread_count: "{n} unread",
+    n_warning: "Nearly due",
+    n_due: "{target} due {at}",
+    n_was_due: "{target} was due {at}",
 };
 
 /// Swedish.
@@ -567,6 +579,17 @@ pub static SV: Tr = Tr {
     pr_no_working_time: "Kalendern har ingen arbetstid alls.",
     pr_bad_file: "Ingen giltig kalenderfil: {detail}",
     day_closed: "Stängt",
+    ev_sla_warning: "SLA-varning: {target} förfaller snart",
+    ev_sla_breach: "SLA överskridet: {target} är försenat",
+    nav_notifications: "Aviseringar",
+    notifications_title: "Aviseringar",
+    no_notifications: "Inga aviseringar än. Här får du veta när ett av dina ärenden närmar sig eller passerar en SLA-tid.",
+    mark_all_read: "Markera alla som lästa",
+    mark_read: "Markera som läst",
+    unread_count: "{n} olästa",
+    n_warning: "Förfaller snart",
+    n_due: "{target} förfaller {at}",
+    n_was_due: "{target} skulle vara klart {at}",
 };
 
 /// Russian.
@@ -828,6 +851,17 @@ pub static RU: Tr = Tr {
     pr_no_working_time: "В этом календаре совсем нет рабочего времени.",
     pr_bad_file: "Недопустимый файл календаря: {detail}",
     day_closed: "Выходной",
+    ev_sla_warning: "Предупреждение SLA: срок «{target}» скоро истекает",
+    ev_sla_breach: "Нарушение SLA: срок «{target}» истёк",
+    nav_notifications: "Уведомления",
+    notifications_title: "Уведомления",
+    no_notifications: "Уведомлений пока нет. Здесь появится сообщение, когда срок SLA по вашей заявке подходит к концу или истёк.",
+    mark_all_read: "Отметить все как прочитанные",
+    mark_read: "Прочитано",
+    unread_count: "Непрочитанных: {n}",
+    n_warning: "Срок близко",
+    n_due: "{target}: срок {at}",
+    n_was_due: "{target}: срок истёк {at}",
 };
 
 /// Danish.
@@ -1089,6 +1123,17 @@ pub static DA: Tr = Tr {
     pr_no_working_time: "Kalenderen har ingen arbejdstid overhovedet.",
     pr_bad_file: "Ikke en gyldig kalenderfil: {detail}",
     day_closed: "Lukket",
+    ev_sla_warning: "SLA-advarsel: {target} forfalder snart",
+    ev_sla_breach: "SLA overskredet: {target} er forsinket",
+    nav_notifications: "Notifikationer",
+    notifications_title: "Notifikationer",
+    no_notifications: "Ingen notifikationer endnu. Her får du besked, når en af dine sager nærmer sig eller passerer en SLA-frist.",
+    mark_all_read: "Markér alle som læst",
+    mark_read: "Markér som læst",
+    unread_count: "{n} ulæste",
+    n_warning: "Forfalder snart",
+    n_due: "{target} forfalder {at}",
+    n_was_due: "{target} skulle være klaret {at}",
 };
 
 /// The strings of `lang`.
@@ -1118,6 +1163,15 @@ impl Tr {
             Priority::High => self.p_high,
             Priority::Normal => self.p_normal,
             Priority::Low => self.p_low,
+        }
+    }
+
+    /// An SLA target's name.
+    pub fn target(&self, t: crate::sla::Target) -> &'static str {
+        match t {
+            crate::sla::Target::FirstResponse => self.goal_first,
+            crate::sla::Target::NextResponse => self.goal_next,
+            crate::sla::Target::Resolution => self.goal_resolution,
         }
     }
 

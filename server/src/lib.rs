@@ -136,15 +136,16 @@ pub async fn bind(config: &Config) -> Result<tokio::net::TcpListener, StartError
 }
 
 /// Recomputes the SLA clocks of tickets marked stale (after a policy or calendar edit, a new
-/// default, or a change whose own recompute failed), in batches, every two seconds. Several
-/// servers may run it at once: a recompute is idempotent.
-pub fn spawn_sla_worker(db: Db) -> tokio::task::JoinHandle<()> {
+/// default, or a change whose own recompute failed), in batches, then fires the warnings and
+/// breaches that came due, every two seconds. Several servers may run it at once: a recompute
+/// is idempotent and each alert fires once. `now` is the clock (tests move it).
+pub fn spawn_sla_worker(db: Db, now: impl Fn() -> chrono::DateTime<chrono::Utc> + Send + 'static) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
         loop {
             tick.tick().await;
             loop {
-                match app::server::services::sla::reapply_batch(&db, chrono::Utc::now(), SLA_BATCH).await {
+                match app::server::services::sla::reapply_batch(&db, now(), SLA_BATCH).await {
                     Ok(n) if n as i64 == SLA_BATCH => tokio::task::yield_now().await,
                     Ok(_) => break,
                     Err(e) => {
@@ -153,9 +154,17 @@ pub fn spawn_sla_worker(db: Db) -> tokio::task::JoinHandle<()> {
                     }
                 }
             }
+            match app::server::services::sla::fire_due(&db, now(), ALERT_BATCH).await {
+                Ok(f) if f != app::server::services::sla::Fired::default() => tracing::info!(?f, "sla alerts"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "sla alerts failed"),
+            }
         }
     })
 }
+
+/// SLA alerts fired per run; more wait two seconds.
+const ALERT_BATCH: i64 = 200;
 
 /// Tickets recomputed per batch by the SLA worker.
 const SLA_BATCH: i64 = 200;
@@ -181,7 +190,7 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> Result
             }
         }
     });
-    let sla = spawn_sla_worker(state.db.clone());
+    let sla = spawn_sla_worker(state.db.clone(), chrono::Utc::now);
     let live = state.live.clone();
     let result = axum::serve(listener, router(state))
         .with_graceful_shutdown(async move {

@@ -3,5 +3,6 @@
 
 pub mod agents;
 pub mod customers;
+pub mod notifications;
 pub mod sla;
 pub mod tickets;

@@ -144,6 +144,8 @@ pub enum EventKind {
     Changed { field: String, old: Option<String>, new: Option<String> },
     Commented { internal: bool },
     Attached { filename: String },
+    /// An SLA clock reached its warning point (`breach: false`) or its due instant.
+    Sla { target: crate::sla::Target, breach: bool },
 }
 
 /// One entry of a ticket's history.
@@ -251,4 +253,49 @@ pub struct InviteLink {
     pub agent_id: i64,
     pub name: String,
     pub url: String,
+}
+
+/// What an in-app notification is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NoticeKind {
+    /// An SLA clock reached its warning point.
+    SlaWarning,
+    /// An SLA clock passed its due instant.
+    SlaBreach,
+}
+
+impl NoticeKind {
+    /// The stored name (also the history event's kind).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoticeKind::SlaWarning => "sla_warning",
+            NoticeKind::SlaBreach => "sla_breach",
+        }
+    }
+
+    /// The kind a stored name stands for.
+    pub fn parse(s: &str) -> Option<Self> {
+        [NoticeKind::SlaWarning, NoticeKind::SlaBreach].into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// One notification in an agent's list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NotificationView {
+    pub id: i64,
+    pub ticket_number: String,
+    pub ticket_title: String,
+    pub kind: NoticeKind,
+    pub target: Option<crate::sla::Target>,
+    /// The due instant (or warning point) it is about.
+    pub due: Option<Shown>,
+    pub at: Shown,
+    pub read: bool,
+}
+
+/// An agent's latest notifications and how many are unread in all.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct NotificationList {
+    pub items: Vec<NotificationView>,
+    pub unread: i64,
 }

@@ -24,6 +24,9 @@
 //!   running clock, `due(now, goal − used)` on the calendar; otherwise none.
 //! - warned becomes true when used seconds × 100 ≥ goal seconds × warning percent for the goal
 //!   in force, and stays true.
+//! - warn_at, for a clock not stopped: the instant the used time reached the warning point if it
+//!   has, else for a running clock `due(now, point − used)`; otherwise none. Like `due`, it is
+//!   business time, so it falls in working hours (or at a closing time).
 
 use std::collections::BTreeMap;
 
@@ -217,6 +220,9 @@ pub struct Clock {
     pub stopped_at: Option<i64>,
     /// The warning point was reached.
     pub warned: bool,
+    /// For a clock not stopped: when its used time reaches (or reached) the warning point,
+    /// UTC seconds; none while paused before the point.
+    pub warn_at: Option<i64>,
     /// Its life from start to stop (or now), running and paused.
     pub spans: Vec<ClockSpan>,
 }
@@ -337,6 +343,7 @@ pub fn replay(policy: &Policy, cal: &impl BusinessTime, events: &[Event], now: i
                 due: None,
                 stopped_at: None,
                 warned: false,
+                warn_at: None,
                 spans: Vec::new(),
             },
             stopped: false,
@@ -445,10 +452,26 @@ pub fn replay(policy: &Policy, cal: &impl BusinessTime, events: &[Event], now: i
         } else {
             None
         };
+        let point = warning_point(goal, policy.warning_percent);
+        c.warn_at = if r.stopped {
+            None
+        } else if c.used_seconds >= point {
+            Some(reached(cal, &c, point)?)
+        } else if c.state == ClockState::Running {
+            Some(cal.due(now, point - c.used_seconds).map_err(|e| ReplayError(e.to_string()))?)
+        } else {
+            None
+        };
         out.push(c);
     }
     out.sort_by_key(|c| (c.target, c.cycle));
     Ok(out)
+}
+
+/// The used seconds at which a goal of `goal` seconds is warned: the least `u` with
+/// `u × 100 ≥ goal × percent` (the rule for `warned`).
+pub fn warning_point(goal: i64, percent: u8) -> i64 {
+    (goal * i64::from(percent)).div_euclid(100) + i64::from((goal * i64::from(percent)).rem_euclid(100) != 0)
 }
 
 /// The instant a clock's used time reached `goal` seconds (its start for a zero goal).

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use super::{use_session, use_tr};
+use crate::i18n::fill;
 use crate::domain::{Priority, Role, SortKey, StatusView, TicketListItem, TicketQuery};
 use crate::error::AppError;
 
@@ -37,6 +38,7 @@ pub fn Page(children: Children) -> impl IntoView {
                 </Show>
             </nav>
             <a class="button primary small newticket" href="/tickets/new">"+ "{t.nav_new_ticket}</a>
+            <Bell/>
             <div class="me">
                 <a href="/profile" class="who" title=role>{who}</a>
                 <form method="post" action="/auth/logout" class="inline">
@@ -46,6 +48,36 @@ pub fn Page(children: Children) -> impl IntoView {
         </header>
         <main class="content">{children()}</main>
     }
+}
+
+/// How often the bell asks for the unread count again.
+const BELL_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The notifications link with the unread count, asked again every half minute.
+#[component]
+fn Bell() -> impl IntoView {
+    let t = use_tr();
+    let again = RwSignal::new(0u32);
+    let unread = Resource::new(move || again.get(), |_| crate::api::notifications::unread_notifications());
+    Effect::new(move |_| {
+        // Effects run in the browser only.
+        if let Ok(h) = set_interval_with_handle(move || again.update(|n| *n += 1), BELL_EVERY) {
+            on_cleanup(move || h.clear());
+        }
+    });
+    let count = move || {
+        Suspend::new(async move {
+            let n = unread.await.unwrap_or(0);
+            let label = format!("{} ({})", t.nav_notifications, fill(t.unread_count, &[("n", &n.to_string())]));
+            view! {
+                <a href="/notifications" class="bell" class:has-unread=move || { n > 0 } title=label.clone() aria-label=label data-testid="bell">
+                    <span aria-hidden="true">"🔔"</span>
+                    <Show when=move || { n > 0 }><span class="count">{n}</span></Show>
+                </a>
+            }
+        })
+    };
+    view! { <Transition fallback=move || view! { <a href="/notifications" class="bell" aria-label=t.nav_notifications><span aria-hidden="true">"🔔"</span></a> }>{count}</Transition> }
 }
 
 /// A translated message for an error from the server.

@@ -116,6 +116,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/policies") view=PoliciesPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/policies/:id") view=PolicyPage ssr=SsrMode::Async/>
                 <Route path=path!("/profile") view=ProfilePage ssr=SsrMode::Async/>
+                <Route path=path!("/notifications") view=NotificationsPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -28,6 +28,11 @@ impl TestApp {
         reqwest::Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap()
     }
 
+    /// The server's database, for driving its background work (the SLA scheduler) by hand.
+    pub fn db(&self) -> app::server::Db {
+        self.test_db.as_ref().map(|t| t.db.clone()).expect("the app's database")
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

@@ -4,6 +4,7 @@ mod helpers;
 
 mod auth;
 mod board;
+mod notifications;
 mod pages;
 mod sla_cli;
 mod startup;

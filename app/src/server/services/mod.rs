@@ -5,6 +5,7 @@
 pub mod agents;
 pub mod auth;
 pub mod customers;
+pub mod notifications;
 pub mod sla;
 pub mod tickets;
 

@@ -378,6 +378,7 @@ async fn refresh_with(db: &Db, ticket_id: i64, now: DateTime<Utc>, categories: &
             due_at: c.due.map(ts),
             stopped_at: c.stopped_at.map(ts),
             warned: c.warned,
+            warn_at: c.warn_at.map(ts),
         })
         .collect();
     store::save_clocks(db, ticket_id, t.sla_gen, Some(source), &rows, now).await?;
@@ -401,6 +402,82 @@ pub async fn reapply_batch(db: &Db, now: DateTime<Utc>, limit: i64) -> Result<us
         }
     }
     Ok(ids.len())
+}
+
+/// What one run of the alert scheduler did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Fired {
+    /// Warnings fired (history event and notices).
+    pub warnings: usize,
+    /// Breaches fired.
+    pub breaches: usize,
+    /// Warnings that came due outside working hours, moved to the next opening.
+    pub held: usize,
+    /// Warnings dropped because the same clock's breach fires with them (one notice, not two).
+    pub superseded: usize,
+}
+
+/// Fires the SLA warnings and breaches due at `now` (up to `limit`), each exactly once: into
+/// the ticket's history, and as an in-app notice to the assignee, or to the managers when
+/// nobody is assigned. What came due while no server ran fires on the next run. A warning due
+/// outside the calendar's working hours (a catch-up at night, or a point that falls at closing
+/// time) is held until the next opening; breaches fire when they happen. Tickets waiting for a
+/// recompute are left until it is done, so an answer given just before the due instant never
+/// fires a breach. Safe on several servers at once (see [`crate::server::store::alerts::fire`]).
+///
+/// # Errors
+/// Database errors reading what is due; a ticket that fails is logged and tried again later.
+pub async fn fire_due(db: &Db, now: DateTime<Utc>, limit: i64) -> Result<Fired, AppError> {
+    use crate::server::store::alerts::{self, Fire};
+    let now = crate::sla::truncate(now);
+    let mut out = Fired::default();
+    for a in alerts::due(db, now, limit).await? {
+        let one = async {
+            let warning = a.kind == "warning";
+            if warning {
+                if alerts::breach_at(db, &a).await?.is_some_and(|b| b <= now) {
+                    if alerts::fire(db, &Fire { alert: &a, event: None, notify: &[], due_at: a.fire_at }, now).await? {
+                        out.superseded += 1;
+                    }
+                    return Ok::<(), AppError>(());
+                }
+                match next_opening(db, a.ticket_id, now).await {
+                    Ok(Some(open)) if open > now => {
+                        alerts::hold(db, &a, open).await?;
+                        out.held += 1;
+                        return Ok(());
+                    }
+                    Ok(_) => {}
+                    // A notice on time is worth more than the hold.
+                    Err(e) => tracing::warn!(ticket_id = a.ticket_id, "sla: no calendar to hold a warning to: {e}"),
+                }
+            }
+            let notify = alerts::recipients(db, a.ticket_id).await?;
+            let event = if warning { "sla_warning" } else { "sla_breach" };
+            if alerts::fire(db, &Fire { alert: &a, event: Some(event), notify: &notify, due_at: a.fire_at }, now).await? {
+                if warning {
+                    out.warnings += 1;
+                } else {
+                    out.breaches += 1;
+                }
+            }
+            Ok(())
+        };
+        if let Err(e) = one.await {
+            tracing::warn!(ticket_id = a.ticket_id, kind = a.kind, "sla: alert not fired: {e}");
+        }
+    }
+    Ok(out)
+}
+
+/// The first working instant at or after `now` on the calendar the ticket's clocks use (`now`
+/// itself when open, and always on a 24×7 calendar); none when no policy applies.
+async fn next_opening(db: &Db, ticket_id: i64, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, AppError> {
+    let t = store::replay_ticket(db, ticket_id).await?;
+    let Some((_, _, cal)) = inputs(db, ticket_id, &t).await? else { return Ok(None) };
+    // One business second from `now` ends one second after the opening.
+    let open = cal.due(now.timestamp(), 1).map_err(internal)? - 1;
+    Ok(instant(open).ok())
 }
 
 /// A ticket's SLA for the ticket page: its policy, where it came from, its clocks.
@@ -658,4 +735,150 @@ mod tests {
         })
         .await;
     }
+
+    async fn notices(d: &Desk, agent: i64) -> Vec<(String, Option<String>)> {
+        let mut v: Vec<_> = crate::server::store::alerts::notifications(&d.db, agent, 100).await.unwrap().into_iter().map(|n| (n.kind, n.target)).collect();
+        v.reverse();
+        v
+    }
+
+    async fn history(d: &Desk, ticket: i64) -> Vec<(String, Option<String>)> {
+        tickets_store::events(&d.db, ticket).await.unwrap().into_iter().filter(|e| e.kind.starts_with("sla_")).map(|e| (e.kind, e.field)).collect()
+    }
+
+    fn fired(warnings: usize, breaches: usize, held: usize, superseded: usize) -> Fired {
+        Fired { warnings, breaches, held, superseded }
+    }
+
+    #[tokio::test]
+    async fn warnings_and_breaches_fire_once_and_a_restart_fires_what_it_missed() {
+        each_backend(|db| async move {
+            let d = desk(db).await;
+            // Urgent on a 24×7 calendar: first response due in 1h (warned at 80 %: 48m),
+            // resolution in 8h (warned at 6h24m). Nobody assigned: the manager hears.
+            let id = open(&d, t0()).await;
+            let fr = clock(&d, id, "first_response").await;
+            assert_eq!(fr.warn_at, Some(t0() + TimeDelta::minutes(48)));
+            assert_eq!(fire_due(&d.db, t0() + TimeDelta::minutes(47), 100).await.unwrap(), Fired::default());
+            assert_eq!(fire_due(&d.db, t0() + TimeDelta::minutes(48), 100).await.unwrap(), fired(1, 0, 0, 0));
+            assert_eq!(fire_due(&d.db, t0() + TimeDelta::minutes(50), 100).await.unwrap(), Fired::default(), "once");
+            // A recompute (any edit) keeps what fired fired.
+            refresh_ticket(&d.db, id, t0() + TimeDelta::minutes(55)).await.unwrap();
+            assert_eq!(fire_due(&d.db, t0() + TimeDelta::minutes(56), 100).await.unwrap(), Fired::default());
+            // No server runs from 00:56 to 09:00 past the start: the first response's breach fires,
+            // and the resolution's breach with its warning folded in (one notice).
+            let later = t0() + TimeDelta::hours(9);
+            assert_eq!(fire_due(&d.db, later, 100).await.unwrap(), fired(0, 2, 0, 1));
+            assert_eq!(fire_due(&d.db, later, 100).await.unwrap(), Fired::default(), "once after a restart too");
+            let expected = vec![
+                ("sla_warning".to_owned(), Some("first_response".to_owned())),
+                ("sla_breach".to_owned(), Some("first_response".to_owned())),
+                ("sla_breach".to_owned(), Some("resolution".to_owned())),
+            ];
+            assert_eq!(notices(&d, d.boss.id).await, expected);
+            assert_eq!(history(&d, id).await, expected);
+            // A breach marks the clocks for a recompute, which shows them breached.
+            reapply_batch(&d.db, later, 10).await.unwrap();
+            assert_eq!(clock(&d, id, "first_response").await.state, "breached");
+            assert_eq!(fire_due(&d.db, later + TimeDelta::hours(1), 100).await.unwrap(), Fired::default());
+            let store_n = crate::server::store::alerts::unread(&d.db, d.boss.id).await.unwrap();
+            assert_eq!(store_n, 3);
+            assert_eq!(crate::server::store::alerts::mark_read(&d.db, d.boss.id, None, later).await.unwrap(), 3);
+            assert_eq!(crate::server::store::alerts::unread(&d.db, d.boss.id).await.unwrap(), 0);
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn the_assignee_hears_and_a_met_or_paused_clock_never_fires() {
+        each_backend(|db| async move {
+            let d = desk(db).await;
+            let row = agents::NewAgentRow {
+                email: "eve@example.com",
+                name: "Eve",
+                role: "agent",
+                password_hash: Some("x"),
+                language: "en",
+                timezone: "UTC",
+                invite_token_hash: None,
+                invite_expires_at: None,
+            };
+            let eve = agents::insert(&d.db, &row, t0()).await.unwrap();
+            let t = NewTicket { customer_id: d.customer, requester_id: None, title: "Mail".into(), description: String::new(), priority: Priority::Urgent, assignee_id: Some(eve) };
+            let id = tickets::create(&d.db, &d.boss, t, t0()).await.unwrap().0;
+            // Answered in time; then waiting on the customer (resolution paused).
+            tickets::comment(&d.db, &d.boss, id, NewComment { body: "On it".into(), internal: false }, t0() + TimeDelta::minutes(10)).await.unwrap();
+            set_status(&d, id, "waiting_customer", t0() + TimeDelta::minutes(10)).await;
+            assert_eq!(fire_due(&d.db, t0() + TimeDelta::days(3), 100).await.unwrap(), Fired::default());
+            // Back to open: the resolution runs again and its warning goes to Eve alone.
+            set_status(&d, id, "open", t0() + TimeDelta::days(3)).await;
+            assert_eq!(fire_due(&d.db, t0() + TimeDelta::days(3) + TimeDelta::hours(7), 100).await.unwrap(), fired(1, 0, 0, 0));
+            assert_eq!(notices(&d, eve).await, vec![("sla_warning".to_owned(), Some("resolution".to_owned()))]);
+            assert!(notices(&d, d.boss.id).await.is_empty());
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn a_warning_due_at_closing_time_waits_for_the_next_opening() {
+        each_backend(|db| async move {
+            let d = desk(db).await;
+            // Weekdays 09:00–17:00 UTC, urgent first response in 4h, warned at 80 % (3h12m).
+            let form = CalendarForm {
+                name: "Office".into(),
+                timezone: "UTC".into(),
+                mon: "09:00-17:00".into(),
+                tue: "09:00-17:00".into(),
+                wed: "09:00-17:00".into(),
+                thu: "09:00-17:00".into(),
+                fri: "09:00-17:00".into(),
+                ..Default::default()
+            };
+            let office = create_calendar(&d.db, &d.boss, CalendarInput::try_from(form).unwrap(), t0()).await.unwrap();
+            let input = PolicyInput::try_from(policy_form("Office hours", office, "4h", false)).unwrap();
+            let p = create_policy(&d.db, &d.boss, input, t0()).await.unwrap();
+            set_customer_policy(&d.db, &d.boss, d.customer, Some(p), t0()).await.unwrap();
+            // Tuesday 13:48: the warning point is 17:00, closing time; the due is Wednesday 09:48.
+            let opened = t0() + TimeDelta::minutes(4 * 60 + 48);
+            let id = open(&d, opened).await;
+            let fr = clock(&d, id, "first_response").await;
+            let closing = t0() + TimeDelta::hours(8);
+            let wednesday = t0() + TimeDelta::days(1);
+            assert_eq!((fr.warn_at, fr.due_at), (Some(closing), Some(wednesday + TimeDelta::minutes(48))));
+            assert_eq!(fire_due(&d.db, closing, 100).await.unwrap(), fired(0, 0, 1, 0), "held");
+            assert_eq!(fire_due(&d.db, closing + TimeDelta::hours(6), 100).await.unwrap(), Fired::default(), "not at night");
+            // A recompute in the night keeps holding it.
+            refresh_ticket(&d.db, id, closing + TimeDelta::hours(7)).await.unwrap();
+            assert_eq!(fire_due(&d.db, closing + TimeDelta::hours(7), 100).await.unwrap(), fired(0, 0, 1, 0));
+            assert_eq!(fire_due(&d.db, wednesday - TimeDelta::seconds(1), 100).await.unwrap(), Fired::default());
+            assert_eq!(fire_due(&d.db, wednesday, 100).await.unwrap(), fired(1, 0, 0, 0), "at the opening");
+            assert_eq!(fire_due(&d.db, wednesday + TimeDelta::minutes(48), 100).await.unwrap(), fired(0, 1, 0, 0));
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn two_servers_on_one_postgres_fire_each_alert_once() {
+        use crate::server::testing::TestDb;
+        let Some(t) = TestDb::postgres().await else { return };
+        let d = desk(t.db.clone()).await;
+        let mut ids = Vec::new();
+        for i in 0..30 {
+            ids.push(open(&d, t0() + TimeDelta::seconds(i)).await);
+        }
+        let other = Db::open(&t.url).await.unwrap();
+        let at = t0() + TimeDelta::hours(9);
+        let (a, b) = tokio::join!(fire_due(&d.db, at, 1000), fire_due(&other, at, 1000));
+        let (a, b) = (a.unwrap(), b.unwrap());
+        // Per ticket: two breaches, each with its warning folded in.
+        assert_eq!(a.breaches + b.breaches, 60, "{a:?} {b:?}");
+        assert_eq!(a.superseded + b.superseded, 60, "{a:?} {b:?}");
+        assert_eq!(notices(&d, d.boss.id).await.len(), 60);
+        for id in ids {
+            assert_eq!(history(&d, id).await.len(), 2);
+        }
+        other.close().await;
+        t.cleanup().await;
+    }
+
 }

@@ -104,6 +104,7 @@ fn to_search(actor: &Actor, q: &TicketQuery, size: i64) -> crate::server::store:
         many: false,
         probe_text: false,
         text_first: false,
+        walk_text: false,
     }
 }
 
@@ -121,7 +122,7 @@ async fn search_page(db: &Db, actor: &Actor, q: &TicketQuery, size: i64, now: Da
     use crate::server::store::search::{Search, cursor_value, page, plan};
     let s = to_search(actor, q, size);
     let plan = plan(db, &s, COUNT_CAP).await?;
-    let s = Search { many: plan.many, probe_text: plan.probe_text, text_first: plan.text_first, ..s };
+    let s = Search { many: plan.many, probe_text: plan.probe_text, text_first: plan.text_first, walk_text: plan.walk_text, ..s };
     let total = plan.total;
     let rows = page(db, &s).await?;
     let more = rows.len() as i64 > size;
@@ -291,6 +292,10 @@ async fn view(db: &Db, actor: &Actor, row: TicketRow) -> Result<TicketView, AppE
                 "noted" => EventKind::Commented { internal: true },
                 "customer_replied" => EventKind::Commented { internal: false },
                 "attached" => EventKind::Attached { filename: e.new_value.unwrap_or_default() },
+                kind @ ("sla_warning" | "sla_breach") => match crate::sla::Target::ALL.into_iter().find(|t| Some(t.as_str()) == e.field.as_deref()) {
+                    Some(target) => EventKind::Sla { target, breach: kind == "sla_breach" },
+                    None => EventKind::Changed { field: e.field.unwrap_or_default(), old: None, new: None },
+                },
                 _ => {
                     let field = e.field.unwrap_or_default();
                     let shown_value = |v: Option<String>| v.map(|v| event_value(&field, &v, &statuses));

@@ -38,6 +38,15 @@ pub struct Search {
     /// PostgreSQL: collect the matches of the words first (through the GIN index) and sort
     /// them, instead of walking the sort's index and testing each row. See [`plan`].
     pub text_first: bool,
+    /// SQLite, sorted by `updated` with words and nothing else: the page walks the full-text
+    /// index itself, newest first (it is keyed by updated second and id, migration 0007), and
+    /// stops after a page. Within one second, tickets follow their ids. See [`plan`].
+    pub walk_text: bool,
+}
+
+/// The full-text index's key of a ticket on SQLite: its updated second and id (migration 0007).
+fn updated_key(updated: DateTime<Utc>, id: i64) -> i64 {
+    (updated.timestamp() << 31) | id
 }
 
 enum Bind {
@@ -184,10 +193,12 @@ fn where_clause(db: &Db, s: &Search, with_cursor: bool) -> Option<Sql> {
                     return None;
                 }
                 let p = q.param(Bind::S(fts));
-                if s.probe_text {
-                    q.conds.push(format!("EXISTS (SELECT 1 FROM tickets_fts f WHERE f.tickets_fts MATCH {p} AND f.rowid = t.id)"));
+                if s.walk_text {
+                    q.conds.push(format!("f.tickets_fts MATCH {p}"));
+                } else if s.probe_text {
+                    q.conds.push(format!("EXISTS (SELECT 1 FROM tickets_fts f WHERE f.tickets_fts MATCH {p} AND f.rowid = t.updated_key)"));
                 } else {
-                    q.conds.push(format!("{plus}t.id IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH {p})"));
+                    q.conds.push(format!("{plus}t.updated_key IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH {p})"));
                 }
             }
             Db::Postgres(_) => {
@@ -218,7 +229,12 @@ fn where_clause(db: &Db, s: &Search, with_cursor: bool) -> Option<Sql> {
         }
     }
     if with_cursor {
-        if let Some((value, id)) = &s.after {
+        if let (true, Some((value, id))) = (s.walk_text, &s.after) {
+            if let Some(Bind::T(v)) = sort_expr(SortKey::Updated).1(value) {
+                let p = q.param(Bind::I(updated_key(v, *id)));
+                q.conds.push(format!("f.rowid {} {p}", if s.desc { "<" } else { ">" }));
+            }
+        } else if let Some((value, id)) = &s.after {
             let (expr, parse) = sort_expr(s.sort);
             // A cursor that does not fit the sort (edited by hand) restarts at the top.
             if let Some(b) = parse(value) {
@@ -237,8 +253,13 @@ fn where_clause(db: &Db, s: &Search, with_cursor: bool) -> Option<Sql> {
 /// per row. Without it SQLite 3.46 carries a keyset cursor on `t.status_id` over to
 /// `s.id` and starts from the statuses table, sorting a million rows (page 2 of the list by
 /// status took 4–7 s at 1,000,000 tickets; 0.6 ms with the order kept).
-fn from(db: &Db) -> &'static str {
+fn from(db: &Db, s: &Search) -> &'static str {
     match db {
+        Db::Sqlite(_) if s.walk_text => "FROM tickets_fts f
+            CROSS JOIN tickets t ON t.updated_key = f.rowid
+            CROSS JOIN customers c ON c.id = t.customer_id
+            CROSS JOIN statuses s ON s.id = t.status_id
+            LEFT JOIN agents a ON a.id = t.assignee_id",
         Db::Sqlite(_) => "FROM tickets t
             CROSS JOIN customers c ON c.id = t.customer_id
             CROSS JOIN statuses s ON s.id = t.status_id
@@ -279,11 +300,13 @@ macro_rules! bind_all {
 /// Database errors.
 pub async fn page(db: &Db, s: &Search) -> Result<Vec<TicketRow>, sqlx::Error> {
     let Some(mut q) = where_clause(db, s, true) else { return Ok(Vec::new()) };
-    let (expr, _) = sort_expr(s.sort);
     let dir = if s.desc { "DESC" } else { "ASC" };
+    // The key is unique: ordered by it alone, FTS5 gives its rows in that order and SQLite
+    // adds no sort (with `t.id` after it, it would sort every match).
+    let order = if s.walk_text { format!("f.rowid {dir}") } else { format!("{} {dir}, t.id {dir}", sort_expr(s.sort).0) };
     let limit = q.param(Bind::I(s.limit));
     let conds = if q.conds.is_empty() { String::new() } else { format!("WHERE {}", q.conds.join(" AND ")) };
-    let sql = format!("{COLUMNS} {} {conds} ORDER BY {expr} {dir}, t.id {dir} LIMIT {limit}", from(db));
+    let sql = format!("{COLUMNS} {} {conds} ORDER BY {order} LIMIT {limit}", from(db, s));
     on_db!(db, |p| bind_all!(sqlx::query_as::<_, TicketRow>(&sql), &q.binds).fetch_all(p).await)
 }
 
@@ -292,6 +315,7 @@ pub async fn page(db: &Db, s: &Search) -> Result<Vec<TicketRow>, sqlx::Error> {
 /// # Errors
 /// Database errors.
 pub async fn count_capped(db: &Db, s: &Search, cap: i64) -> Result<i64, sqlx::Error> {
+    let s = &Search { walk_text: false, ..s.clone() };
     let Some(mut q) = where_clause(db, s, false) else { return Ok(0) };
     let limit = q.param(Bind::I(cap));
     let conds = if q.conds.is_empty() { String::new() } else { format!("WHERE {}", q.conds.join(" AND ")) };
@@ -312,10 +336,12 @@ pub struct Plan {
     pub probe_text: bool,
     /// For [`Search::text_first`].
     pub text_first: bool,
+    /// For [`Search::walk_text`].
+    pub walk_text: bool,
 }
 
 /// Matching tickets above which a row-by-row test of the words beats collecting the matches:
-/// when the `cap + 1`-th match (in ticket order) comes within the first `PROBE_SPAN × (cap + 1)`
+/// when the `cap + 1`-th match (in the full-text index's order) comes within the first `PROBE_SPAN × (cap + 1)`
 /// tickets, at least one ticket in `PROBE_SPAN` matches, so a page of 50 tests some hundreds of
 /// rows (≈17 µs a seek) where collecting would gather tens of thousands of matches (≈0.25 µs
 /// each). Measured at a million tickets: the two cost the same near one ticket in 16.
@@ -335,8 +361,10 @@ const RARE: f64 = 0.005;
 /// words (see [`RARE`]), whose matches are collected first and counted; for other words the
 /// count is left to [`count_capped`]. SQLite knows
 /// nothing of how common a word is, so the full-text index is asked first, by itself: a word
-/// with at most `cap` matches drives the query through them; a common one is tested per row
-/// (very common) or collected once (common) while the page walks the sort's index. Its count is
+/// with at most `cap` matches drives the query through them; a common one, listed newest first
+/// with nothing else asked, is walked in the full-text index itself (kept in that order);
+/// otherwise it is tested per row (very common) or collected once (common) while the page walks
+/// the sort's index. Its count is
 /// then "more than `cap`" when nothing else narrows the search, and left to [`count_capped`]
 /// when other filters do (counting those would cost several pages).
 ///
@@ -349,16 +377,16 @@ pub async fn plan(db: &Db, s: &Search, cap: i64) -> Result<Plan, sqlx::Error> {
         let rows: f64 = sqlx::query_scalar("SELECT reltuples::float8 FROM pg_class WHERE oid = 'tickets'::regclass").fetch_one(p).await?;
         if estimate(db, &only_text).await? as f64 <= RARE * rows.max(0.0) + 1.0 {
             let total = count_capped(db, &Search { text_first: true, ..s.clone() }, cap + 1).await?;
-            return Ok(Plan { total: Some(total), many: false, probe_text: false, text_first: true });
+            return Ok(Plan { total: Some(total), many: false, probe_text: false, text_first: true, walk_text: false });
         }
         // Words that are not rare: the page walks an index and stops at 50, but counting tests
         // rows until a thousand match or builds the GIN bitmap of every ticket holding them
         // (30–60 ms at a million tickets, whatever the other filters).
-        return Ok(Plan { total: None, many: true, probe_text: false, text_first: false });
+        return Ok(Plan { total: None, many: true, probe_text: false, text_first: false, walk_text: false });
     }
     let (true, Db::Sqlite(p)) = (text, db) else {
         let total = count_capped(db, &Search { many: false, probe_text: false, text_first: false, ..s.clone() }, cap + 1).await?;
-        return Ok(Plan { total: Some(total), many: total > cap, probe_text: false, text_first: false });
+        return Ok(Plan { total: Some(total), many: total > cap, probe_text: false, text_first: false, walk_text: false });
     };
     let fts = fts5_query(&s.text);
     let (matches, last): (i64, Option<i64>) = sqlx::query_as(
@@ -370,22 +398,33 @@ pub async fn plan(db: &Db, s: &Search, cap: i64) -> Result<Plan, sqlx::Error> {
     .fetch_one(p)
     .await?;
     if matches <= cap {
-        let total = count_capped(db, &Search { many: false, probe_text: false, ..s.clone() }, cap + 1).await?;
-        return Ok(Plan { total: Some(total), many: false, probe_text: false, text_first: false });
+        let total = count_capped(db, &Search { many: false, probe_text: false, walk_text: false, ..s.clone() }, cap + 1).await?;
+        return Ok(Plan { total: Some(total), many: false, probe_text: false, text_first: false, walk_text: false });
     }
-    // A prefix (`print*`) merges the lists of every word it begins, on every seek: never per row.
-    let probe_text = !fts.contains('*') && last.unwrap_or(i64::MAX) <= PROBE_SPAN * (cap + 1);
     let others = Search { text: String::new(), after: None, ..s.clone() };
     let narrowed = !others.statuses.is_empty()
         || !others.priorities.is_empty()
         || others.assignee.is_some()
         || others.customer_id.is_some()
         || [others.created_from, others.created_before, others.updated_from, others.updated_before].iter().any(Option::is_some);
+    if !narrowed && s.sort == SortKey::Updated {
+        return Ok(Plan { total: Some(matches), many: true, probe_text: false, text_first: false, walk_text: true });
+    }
+    // How many tickets (in the index's order) hold the first `cap + 1` matches.
+    let span = PROBE_SPAN * (cap + 1);
+    let within: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM (SELECT 1 FROM tickets WHERE updated_key <= $1 LIMIT $2)")
+        .bind(last.unwrap_or(i64::MAX))
+        .bind(span + 1)
+        .persistent(false)
+        .fetch_one(p)
+        .await?;
+    // A prefix (`print*`) merges the lists of every word it begins, on every seek: never per row.
+    let probe_text = !fts.contains('*') && within <= span;
     if !narrowed {
-        return Ok(Plan { total: Some(matches), many: true, probe_text, text_first: false });
+        return Ok(Plan { total: Some(matches), many: true, probe_text, text_first: false, walk_text: false });
     }
     let rest = count_capped(db, &Search { many: false, probe_text: false, ..others }, cap + 1).await?;
-    Ok(Plan { total: None, many: rest > cap, probe_text, text_first: false })
+    Ok(Plan { total: None, many: rest > cap, probe_text, text_first: false, walk_text: false })
 }
 
 /// PostgreSQL's estimate of how many tickets match `s`, from its statistics (of each word in the

@@ -43,6 +43,7 @@ pub struct ClockRow {
     pub due_at: Option<DateTime<Utc>>,
     pub stopped_at: Option<DateTime<Utc>>,
     pub warned: bool,
+    pub warn_at: Option<DateTime<Utc>>,
 }
 
 /// What a ticket's clocks were computed from.
@@ -391,7 +392,7 @@ pub async fn ticket_sla(db: &Db, ticket_id: i64) -> Result<TicketSlaRow, sqlx::E
 /// Database errors.
 pub async fn clocks(db: &Db, ticket_id: i64) -> Result<Vec<ClockRow>, sqlx::Error> {
     on_db!(db, |p| sqlx::query_as::<_, ClockRow>(
-        "SELECT target, cycle, state, goal_minutes, used_seconds, started_at, due_at, stopped_at, warned FROM ticket_clocks
+        "SELECT target, cycle, state, goal_minutes, used_seconds, started_at, due_at, stopped_at, warned, warn_at FROM ticket_clocks
          WHERE ticket_id = $1 ORDER BY CASE target WHEN 'first_response' THEN 0 WHEN 'next_response' THEN 1 ELSE 2 END, cycle")
         .bind(ticket_id)
         .fetch_all(p)
@@ -426,8 +427,8 @@ pub async fn save_clocks(
         sqlx::query("DELETE FROM ticket_clocks WHERE ticket_id = $1").bind(ticket_id).execute(&mut *tx).await?;
         for c in clocks {
             sqlx::query(
-                "INSERT INTO ticket_clocks (ticket_id, target, cycle, state, goal_minutes, used_seconds, started_at, due_at, stopped_at, warned, computed_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
+                "INSERT INTO ticket_clocks (ticket_id, target, cycle, state, goal_minutes, used_seconds, started_at, due_at, stopped_at, warned, computed_at, warn_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)")
                 .bind(ticket_id)
                 .bind(&c.target)
                 .bind(c.cycle)
@@ -439,8 +440,26 @@ pub async fn save_clocks(
                 .bind(c.stopped_at)
                 .bind(c.warned)
                 .bind(now)
+                .bind(c.warn_at)
                 .execute(&mut *tx)
                 .await?;
+        }
+        // The alerts still to fire follow the clocks as now computed; fired ones stay (once).
+        sqlx::query("DELETE FROM sla_alerts WHERE ticket_id = $1 AND fired_at IS NULL").bind(ticket_id).execute(&mut *tx).await?;
+        for c in clocks.iter().filter(|c| c.stopped_at.is_none()) {
+            for (kind, at) in [("warning", c.warn_at), ("breach", c.due_at)] {
+                let Some(at) = at else { continue };
+                sqlx::query(
+                    "INSERT INTO sla_alerts (ticket_id, target, cycle, kind, fire_at) VALUES ($1, $2, $3, $4, $5)
+                     ON CONFLICT (ticket_id, target, cycle, kind) DO NOTHING")
+                    .bind(ticket_id)
+                    .bind(&c.target)
+                    .bind(c.cycle)
+                    .bind(kind)
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await?;
+            }
         }
         sqlx::query(
             "UPDATE tickets SET sla_policy_id = $1, sla_level = $2, sla_policy_version = $3, sla_calendar_version = $4, sla_due_at = $5,

@@ -377,7 +377,10 @@ async fn a_common_word_is_planned_by_its_frequency_and_every_plan_finds_the_same
         // counts or leaves the count out, as its estimate says (never a wrong count).
         let every = plan(&db, &q("printer"), 3).await.unwrap();
         assert!(every.many || !sqlite, "{every:?}");
-        assert_eq!(every.probe_text, sqlite);
+        // Listed newest first with nothing else asked, SQLite walks the full-text index itself.
+        assert_eq!((every.walk_text, every.probe_text), (sqlite, false));
+        let by_number = plan(&db, &Search { sort: SortKey::Number, ..q("printer") }, 3).await.unwrap();
+        assert_eq!((by_number.walk_text, by_number.probe_text), (false, sqlite));
         assert!(if sqlite { every.total == Some(4) } else { every.total.is_none_or(|n| n == 4) }, "{every:?}");
         // Common, with another filter: SQLite leaves the count to `count`.
         let narrowed = Search { customer_id: Some(c1), ..q("printer jammed") };
@@ -391,8 +394,12 @@ async fn a_common_word_is_planned_by_its_frequency_and_every_plan_finds_the_same
         for text in ["printer", "printer jammed", "jammed", "prin*", "toner"] {
             for (key, desc) in [(SortKey::Updated, true), (SortKey::Number, false), (SortKey::Title, true)] {
                 let mut walks = Vec::new();
-                for (many, probe_text, text_first) in [(false, false, false), (true, false, false), (false, true, false), (true, true, false), (false, false, true)] {
-                    let mut s = Search { sort: key, desc, many, probe_text, text_first, customer_id: (text == "jammed").then_some(c2), ..q(text) };
+                // Walking the full-text index is SQLite's, for the updated sort without other filters.
+                let walk = sqlite && key == SortKey::Updated && text != "jammed";
+                for (many, probe_text, text_first, walk_text) in
+                    [(false, false, false, false), (true, false, false, false), (false, true, false, false), (true, true, false, false), (false, false, true, false), (true, false, false, walk)]
+                {
+                    let mut s = Search { sort: key, desc, many, probe_text, text_first, walk_text, customer_id: (text == "jammed").then_some(c2), ..q(text) };
                     let mut seen = Vec::new();
                     loop {
                         let rows = page(&db, &s).await.unwrap();
@@ -446,6 +453,63 @@ async fn postgres_counts_rare_words_with_the_page_and_common_ones_on_their_own()
         let rare = plan(&db, &q("nowhere"), 100).await.unwrap();
         assert_eq!((rare.total, rare.text_first), (Some(0), true));
         assert!(page(&db, &Search { text_first: true, ..q("toner") }).await.unwrap().len() == 5);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_full_text_index_follows_every_edit_and_lists_the_latest_first() {
+    use super::search::{Search, cursor_value, page, plan};
+    use super::tickets::TicketUpdate;
+    use crate::domain::SortKey;
+    each_backend(|db| async move {
+        let a = agent(&db, "a@example.com").await;
+        let c = customers::insert(&db, "Alpha", "UTC", t0()).await.unwrap();
+        let statuses = tickets::statuses(&db).await.unwrap();
+        let mut ids = Vec::new();
+        for i in 0..8i64 {
+            let title = format!("Scanner {i}");
+            let row = NewTicketRow {
+                title: &title,
+                description: "it hums",
+                status_id: statuses[0].id,
+                priority: "normal",
+                customer_id: c,
+                requester_id: None,
+                assignee_id: None,
+                created_by: Some(a),
+            };
+            ids.push(tickets::insert(&db, &row, t0() + TimeDelta::minutes(i)).await.unwrap().0);
+        }
+        // A comment moves the oldest to the top; a retitled one leaves its old words behind.
+        tickets::insert_comment(&db, ids[0], a, "still humming", false, t0() + TimeDelta::hours(1)).await.unwrap();
+        let retitle = TicketUpdate { title: Some("Fax machine".into()), ..Default::default() };
+        let v = tickets::get(&db, ids[5]).await.unwrap().version;
+        tickets::update(&db, ids[5], v, &retitle, &[], a, t0() + TimeDelta::hours(2)).await.unwrap();
+        let newest = |text: &str| Search { text: text.into(), sort: SortKey::Updated, desc: true, limit: 3, ..Default::default() };
+        let mut walked = Vec::new();
+        let mut s = newest("hums");
+        let p = plan(&db, &s, 2).await.unwrap();
+        assert_eq!(p.walk_text, matches!(db, Db::Sqlite(_)), "{p:?}");
+        s = Search { many: p.many, walk_text: p.walk_text, ..s };
+        loop {
+            let rows = page(&db, &s).await.unwrap();
+            let Some(last) = rows.last() else { break };
+            s.after = Some((cursor_value(SortKey::Updated, last), last.id));
+            walked.extend(rows.iter().map(|r| r.id));
+        }
+        assert_eq!(walked, vec![ids[5], ids[0], ids[7], ids[6], ids[4], ids[3], ids[2], ids[1]]);
+        let found = |text: &'static str| {
+            let db = db.clone();
+            async move { page(&db, &newest(text)).await.unwrap().iter().map(|r| r.id).collect::<Vec<_>>() }
+        };
+        assert_eq!(found("scanner 5").await, Vec::<i64>::new());
+        assert_eq!(found("fax").await, vec![ids[5]]);
+        if let Db::Sqlite(p) = &db {
+            sqlx::query("INSERT INTO tickets_fts (tickets_fts) VALUES ('integrity-check')").execute(p).await.unwrap();
+            sqlx::query("DELETE FROM tickets WHERE id = $1").bind(ids[5]).execute(p).await.unwrap();
+            sqlx::query("INSERT INTO tickets_fts (tickets_fts) VALUES ('integrity-check')").execute(p).await.unwrap();
+        }
     })
     .await;
 }

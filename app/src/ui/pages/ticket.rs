@@ -485,6 +485,7 @@ fn describe(t: &Tr, kind: &EventKind) -> String {
         EventKind::Commented { internal: false } => t.ev_replied.to_owned(),
         EventKind::Commented { internal: true } => t.ev_noted.to_owned(),
         EventKind::Attached { filename } => format!("{} {filename}", t.ev_attached),
+        EventKind::Sla { target, breach } => fill(if *breach { t.ev_sla_breach } else { t.ev_sla_warning }, &[("target", t.target(*target))]),
         EventKind::Changed { field, old, new } => {
             let mut s = format!("{} {}", t.ev_changed, t.field(field));
             if field != "description" {
@@ -538,11 +539,7 @@ fn SlaPanel(sla: Option<TicketSlaView>) -> impl IntoView {
 #[component]
 fn SlaClock(c: ClockView) -> impl IntoView {
     let t = use_tr();
-    let target = match c.target {
-        Target::FirstResponse => t.goal_first,
-        Target::NextResponse => t.goal_next,
-        Target::Resolution => t.goal_resolution,
-    };
+    let target = t.target(c.target);
     let (state, class) = match c.state {
         ClockState::Running if c.warned => (t.cs_running, "badge clock warn"),
         ClockState::Running => (t.cs_running, "badge clock running"),
