@@ -46,6 +46,7 @@ strings!(
     nav_board, view_list, view_board, show_more, board_hint, picked_up, over_column, dropped, drop_cancelled, move_forbidden, move_conflict, move_invalid, move_gone, move_failed, live_on, live_off, cannot_move_hint, dismiss, board_title,
     nav_sla, sla_calendars, sla_policies, new_calendar, working_hours, hours_a_week, holidays, holidays_hint, day_hint, always_open, wd_mon, wd_tue, wd_wed, wd_thu, wd_fri, wd_sat, wd_sun, preview, preview_text, in_calendar_tz, in_your_tz, never_due, export_json, import_calendar, import_hint, import_json, import, version_n, used_by, not_used, no_calendars, no_policies, new_policy, calendar, goal_first, goal_next, goal_resolution, goals, goals_hint, pause_title, cat_new, cat_active, cat_waiting_customer, cat_waiting_third, warning_point, default_policy, is_default, customer_policy, policy_follow_default, sla_title, level_agreement_service, level_agreement, level_service, level_customer, level_default, cs_running, cs_paused, cs_met, cs_breached, due_at, due_was, used_of, stopped_at, no_sla, cycle_n, warned, pr_bad_time, pr_end_not_after_start, pr_unsorted, pr_overlap, pr_bad_date_line, pr_too_many, pr_bad_duration, pr_out_of_range, pr_no_working_time, pr_bad_file, day_closed,
     ev_sla_warning, ev_sla_breach, nav_notifications, notifications_title, no_notifications, mark_all_read, mark_read, unread_count, n_warning, n_due, n_was_due,
+    sla_left, sla_overdue, sla_paused_left, col_sla, filter_sla, sla_breached_filter, sla_within_filter,
 );
 
 /// English.
@@ -318,6 +319,13 @@ pub static EN: Tr = Tr {
     n_warning: "Nearly due",
     n_due: "{target} due {at}",
     n_was_due: "{target} was due {at}",
+    sla_left: "{d} left",
+    sla_overdue: "{d} overdue",
+    sla_paused_left: "Paused, {d} left",
+    col_sla: "SLA",
+    filter_sla: "SLA",
+    sla_breached_filter: "Breached",
+    sla_within_filter: "Due within {d}",
 };
 
 /// Swedish.
@@ -590,6 +598,13 @@ pub static SV: Tr = Tr {
     n_warning: "Förfaller snart",
     n_due: "{target} förfaller {at}",
     n_was_due: "{target} skulle vara klart {at}",
+    sla_left: "{d} kvar",
+    sla_overdue: "{d} försenat",
+    sla_paused_left: "Pausad, {d} kvar",
+    col_sla: "SLA",
+    filter_sla: "SLA",
+    sla_breached_filter: "Överskridna",
+    sla_within_filter: "Förfaller inom {d}",
 };
 
 /// Russian.
@@ -862,6 +877,13 @@ pub static RU: Tr = Tr {
     n_warning: "Срок близко",
     n_due: "{target}: срок {at}",
     n_was_due: "{target}: срок истёк {at}",
+    sla_left: "осталось {d}",
+    sla_overdue: "просрочено на {d}",
+    sla_paused_left: "Пауза, осталось {d}",
+    col_sla: "SLA",
+    filter_sla: "SLA",
+    sla_breached_filter: "Нарушенные",
+    sla_within_filter: "Срок в течение {d}",
 };
 
 /// Danish.
@@ -1134,6 +1156,13 @@ pub static DA: Tr = Tr {
     n_warning: "Forfalder snart",
     n_due: "{target} forfalder {at}",
     n_was_due: "{target} skulle være klaret {at}",
+    sla_left: "{d} tilbage",
+    sla_overdue: "{d} over tid",
+    sla_paused_left: "Sat på pause, {d} tilbage",
+    col_sla: "SLA",
+    filter_sla: "SLA",
+    sla_breached_filter: "Overskredne",
+    sla_within_filter: "Forfalder inden for {d}",
 };
 
 /// The strings of `lang`.

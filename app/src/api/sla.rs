@@ -121,7 +121,7 @@ pub async fn set_customer_policy(customer_id: i64, policy_id: String) -> Result<
 pub async fn ticket_sla(ticket_id: i64) -> Result<Option<TicketSlaView>, AppError> {
     answer(async move {
         let (s, a) = (app_state()?, actor()?);
-        services::sla::ticket_sla(&s.db, &a, ticket_id).await
+        services::sla::ticket_sla(&s.db, &a, ticket_id, chrono::Utc::now()).await
     }
     .await)
 }

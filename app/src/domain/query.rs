@@ -30,11 +30,42 @@ pub enum SortKey {
     Created,
     #[default]
     Updated,
+    /// The soonest SLA due instant of a clock not stopped; tickets without one come last.
+    Due,
+}
+
+/// Tickets by where their SLA stands now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SlaFilter {
+    /// A clock not stopped is past its due instant.
+    Breached,
+    /// Not breached, and a clock not stopped is due within this many minutes.
+    DueWithin(i64),
+}
+
+impl SlaFilter {
+    /// The choices the filter bar offers.
+    pub const CHOICES: [SlaFilter; 4] = [SlaFilter::Breached, SlaFilter::DueWithin(60), SlaFilter::DueWithin(240), SlaFilter::DueWithin(1440)];
+
+    /// The URL form: `breached`, or `60m` for due within an hour.
+    pub fn as_param(self) -> String {
+        match self {
+            SlaFilter::Breached => "breached".into(),
+            SlaFilter::DueWithin(m) => format!("{m}m"),
+        }
+    }
+
+    fn parse(s: &str) -> Option<SlaFilter> {
+        match s {
+            "breached" => Some(SlaFilter::Breached),
+            _ => s.strip_suffix('m').and_then(|m| m.parse().ok()).filter(|m: &i64| (1..=525_600).contains(m)).map(SlaFilter::DueWithin),
+        }
+    }
 }
 
 impl SortKey {
     /// Every sortable column.
-    pub const ALL: [SortKey; 8] = [
+    pub const ALL: [SortKey; 9] = [
         SortKey::Number,
         SortKey::Title,
         SortKey::Status,
@@ -43,6 +74,7 @@ impl SortKey {
         SortKey::Assignee,
         SortKey::Created,
         SortKey::Updated,
+        SortKey::Due,
     ];
 
     /// The name used in URLs.
@@ -56,6 +88,7 @@ impl SortKey {
             SortKey::Assignee => "assignee",
             SortKey::Created => "created",
             SortKey::Updated => "updated",
+            SortKey::Due => "due",
         }
     }
 
@@ -89,6 +122,7 @@ pub struct TicketQuery {
     pub created_to: Option<NaiveDate>,
     pub updated_from: Option<NaiveDate>,
     pub updated_to: Option<NaiveDate>,
+    pub sla: Option<SlaFilter>,
     pub sort: SortKey,
     pub desc: bool,
     pub after: Option<Cursor>,
@@ -164,6 +198,7 @@ impl TicketQuery {
         q.created_to = get("created_to").and_then(date);
         q.updated_from = get("updated_from").and_then(date);
         q.updated_to = get("updated_to").and_then(date);
+        q.sla = get("sla").and_then(SlaFilter::parse);
         if let Some(k) = get("sort").and_then(SortKey::parse) {
             q.sort = k;
             q.desc = k.default_desc();
@@ -212,6 +247,9 @@ impl TicketQuery {
             if let Some(d) = v {
                 out.push((k, d.format("%Y-%m-%d").to_string()));
             }
+        }
+        if let Some(f) = self.sla {
+            out.push(("sla", f.as_param()));
         }
         if self.sort != SortKey::Updated || !self.desc {
             out.push(("sort", self.sort.as_str().into()));
@@ -279,6 +317,7 @@ impl TicketQuery {
             || self.created_to.is_some()
             || self.updated_from.is_some()
             || self.updated_to.is_some()
+            || self.sla.is_some()
     }
 }
 
@@ -294,7 +333,8 @@ mod tests {
 
     #[test]
     fn a_query_survives_the_round_trip_through_its_url() {
-        let q = parse("status=1,3&priority=urgent,high&assignee=me&customer=2&q=vpn&created_from=2026-11-01&updated_to=2026-11-20&sort=priority&dir=desc&after=17:2");
+        let q = parse("status=1,3&priority=urgent,high&assignee=me&customer=2&q=vpn&created_from=2026-11-01&updated_to=2026-11-20&sla=240m&sort=priority&dir=desc&after=17:2");
+        assert_eq!(q.sla, Some(SlaFilter::DueWithin(240)));
         assert_eq!(q.statuses, [1, 3]);
         assert_eq!(q.priorities, [Priority::Urgent, Priority::High]);
         assert_eq!(q.assignee, Some(AssigneeFilter::Me));
@@ -308,7 +348,11 @@ mod tests {
 
     #[test]
     fn bad_values_are_ignored_not_fatal() {
-        let q = parse("status=x,2,-1&priority=asap&assignee=bob&customer=0&created_from=yesterday&sort=colour&after=nope");
+        let q = parse("status=x,2,-1&priority=asap&assignee=bob&customer=0&created_from=yesterday&sla=soon&sort=colour&after=nope");
+        assert_eq!(q.sla, None);
+        assert_eq!(parse("sla=0m").sla, None);
+        assert_eq!(parse("sla=breached&sort=due").sla, Some(SlaFilter::Breached));
+        assert_eq!((parse("sort=due").sort, parse("sort=due").desc), (SortKey::Due, false), "most urgent first");
         assert_eq!(q.statuses, [2]);
         assert!(q.priorities.is_empty());
         assert_eq!(q.assignee, None);

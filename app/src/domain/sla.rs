@@ -512,6 +512,85 @@ pub fn resolve_policy(c: &PolicyCandidates) -> Option<(i64, PolicyLevel)> {
     .find_map(|(id, level)| id.map(|id| (id, level)))
 }
 
+/// How pressing a clock is, for colour (and its icon and words, so colour is never the only
+/// signal).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Urgency {
+    /// Before the warning point.
+    Normal,
+    /// From the warning point on.
+    Warning,
+    /// At or past the goal.
+    Breached,
+}
+
+/// A clock not stopped, as the browser counts it on: its used business time when the server
+/// computed it, its goal and warning point, and which of the page's working-span lists to
+/// count over. The same span arithmetic as the server's ([`crate::sla::SpanList`]), so the
+/// countdown agrees with the due instant the server stores.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SlaCountdown {
+    pub target: crate::sla::Target,
+    pub paused: bool,
+    pub goal_seconds: i64,
+    /// Used seconds at which the clock is warned.
+    pub warn_seconds: i64,
+    /// Business seconds used at `at`.
+    pub used_seconds: i64,
+    /// When the server computed `used_seconds`, UTC seconds.
+    pub at: i64,
+    /// The due instant, UTC seconds (none while paused short of the goal).
+    pub due: Option<i64>,
+    /// The id of the calendar whose spans the page carries.
+    pub calendar: i64,
+}
+
+/// A calendar's working spans for the days a page may stay open, by id.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CalendarSpans {
+    pub id: i64,
+    pub spans: crate::sla::SpanList,
+}
+
+impl SlaCountdown {
+    /// Business seconds used at `now`: counted over `spans` from when the server computed it;
+    /// past the spans' window (a page left open for weeks), the due instant still tells a
+    /// breach.
+    pub fn used_at(&self, spans: Option<&crate::sla::SpanList>, now: i64) -> i64 {
+        use crate::sla::BusinessTime;
+        if self.paused || now <= self.at {
+            return self.used_seconds;
+        }
+        match spans.map(|l| l.elapsed(self.at, now)) {
+            Some(Ok(e)) => self.used_seconds + e,
+            _ if self.due.is_some_and(|d| now >= d) => self.used_seconds.max(self.goal_seconds),
+            _ => self.used_seconds,
+        }
+    }
+
+    /// How pressing it is after `used` seconds.
+    pub fn urgency(&self, used: i64) -> Urgency {
+        if used >= self.goal_seconds {
+            Urgency::Breached
+        } else if used >= self.warn_seconds {
+            Urgency::Warning
+        } else {
+            Urgency::Normal
+        }
+    }
+}
+
+/// A business duration as a countdown shows it: `45s`, `12m`, `3h 05m`, `2d 4h`.
+pub fn countdown_text(secs: i64) -> String {
+    let s = secs.max(0);
+    match s {
+        0..60 => format!("{s}s"),
+        60..3600 => format!("{}m", s / 60),
+        3600..86_400 => format!("{}h {:02}m", s / 3600, s % 3600 / 60),
+        _ => format!("{}d {}h", s / 86_400, s % 86_400 / 3600),
+    }
+}
+
 /// One clock cycle as the ticket page shows it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ClockView {
@@ -523,6 +602,8 @@ pub struct ClockView {
     pub due: Option<Shown>,
     pub stopped: Option<Shown>,
     pub warned: bool,
+    /// For a clock not stopped: what the page counts on with.
+    pub live: Option<SlaCountdown>,
 }
 
 /// A ticket's SLA: which policy (and from which level) and its clocks.
@@ -533,6 +614,8 @@ pub struct TicketSlaView {
     pub level: PolicyLevel,
     pub calendar_name: String,
     pub clocks: Vec<ClockView>,
+    /// The working spans the live clocks count over.
+    pub spans: Option<CalendarSpans>,
 }
 
 #[cfg(test)]
@@ -562,6 +645,22 @@ mod tests {
         let doc = CalendarDoc { timezone: "UTC".into(), week: Default::default(), holidays: hs };
         assert_eq!(doc.holidays_text(), "2026-12-24 Christmas Eve\n2027-01-01\n12-25 Christmas Day");
         assert_eq!(doc.calendar().unwrap().yearly(), &[(12, 25)]);
+    }
+
+    #[test]
+    fn a_countdown_counts_business_time_and_turns_amber_then_red() {
+        use crate::sla::{Span, SpanList, Target};
+        // Open 100–200 and 300–400; computed at 100 with 10 of a 60-second goal used, warned at 48.
+        let spans = SpanList { spans: vec![Span { from: 100, to: 200 }, Span { from: 300, to: 400 }], window_from: 0, window_to: 1000 };
+        let c = SlaCountdown { target: Target::FirstResponse, paused: false, goal_seconds: 60, warn_seconds: 48, used_seconds: 10, at: 100, due: Some(150), calendar: 1 };
+        assert_eq!(c.used_at(Some(&spans), 130), 40);
+        assert_eq!(c.urgency(c.used_at(Some(&spans), 130)), Urgency::Normal);
+        assert_eq!(c.urgency(c.used_at(Some(&spans), 138)), Urgency::Warning);
+        assert_eq!(c.urgency(c.used_at(Some(&spans), 150)), Urgency::Breached, "at the due instant the server stores");
+        assert_eq!(c.used_at(Some(&spans), 250), 110, "closed hours are not counted");
+        assert_eq!(c.used_at(None, 2000), 60, "past the window the due instant still tells");
+        assert_eq!(SlaCountdown { paused: true, ..c.clone() }.used_at(Some(&spans), 300), 10);
+        assert_eq!((countdown_text(45), countdown_text(720), countdown_text(3900), countdown_text(187_200)), ("45s".into(), "12m".into(), "1h 05m".into(), "2d 4h".into()));
     }
 
     #[test]

@@ -54,6 +54,8 @@ pub struct TicketListItem {
     pub version: i64,
     /// Whether the viewer may change its fields (move it on the board).
     pub can_edit: bool,
+    /// Its most pressing SLA clock not stopped, counted on live by the page.
+    pub sla: Option<super::SlaCountdown>,
 }
 
 /// One column of the board: a status and the first tickets in it.
@@ -72,6 +74,8 @@ pub struct BoardColumn {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BoardView {
     pub columns: Vec<BoardColumn>,
+    /// The working spans the cards' countdowns count over.
+    pub calendars: Vec<super::CalendarSpans>,
 }
 
 /// Cards a board column shows before "show more".
@@ -100,6 +104,8 @@ pub struct TicketSearchPage {
     /// How many tickets match, exact up to [`COUNT_CAP`]; `None` when counting would cost more
     /// than the page (the `tickets/count` server function answers it).
     pub total: Option<i64>,
+    /// The working spans the rows' countdowns count over.
+    pub calendars: Vec<super::CalendarSpans>,
 }
 
 /// What a bulk change did.

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::{use_session, use_tr};
 use crate::i18n::fill;
-use crate::domain::{Priority, Role, SortKey, StatusView, TicketListItem, TicketQuery};
+use crate::domain::{Priority, Role, SlaCountdown, SortKey, StatusView, TicketListItem, TicketQuery, Urgency, countdown_text};
 use crate::error::AppError;
 
 /// Timezones offered in pickers (any IANA name is accepted when typed).
@@ -119,6 +119,62 @@ pub fn FormError(#[prop(into)] err: Signal<Option<AppError>>) -> impl IntoView {
     view! { {move || general().map(|e| view! { <ErrorNotice err=e/> })} }
 }
 
+/// An SLA clock counting down in the page's one tick: business time left (or overdue), amber
+/// from the warning point and red at the goal, each with its icon and words as well as its
+/// colour; a paused clock says so and stands still. `data-due` is the server's due instant.
+#[component]
+pub fn Countdown(c: SlaCountdown) -> impl IntoView {
+    let t = use_tr();
+    let clock = super::tick::use_page_clock();
+    let target = t.target(c.target);
+    let due = c.due.and_then(|d| chrono::DateTime::from_timestamp(d, 0)).map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string());
+    let title = match &due {
+        Some(d) => fill(t.n_due, &[("target", target), ("at", &d.replace('T', " ").replace('Z', " UTC"))]),
+        None => target.to_owned(),
+    };
+    let paused = c.paused;
+    let goal = c.goal_seconds;
+    let c = StoredValue::new(c);
+    let used = Memo::new(move |_| {
+        let now = clock.now.get();
+        c.with_value(|c| clock.spans.with(|l| c.used_at(l.iter().find(|x| x.id == c.calendar).map(|x| &x.spans), now)))
+    });
+    let urgency = move || c.with_value(|c| c.urgency(used.get()));
+    let class = move || {
+        let level = match urgency() {
+            Urgency::Normal => "ok",
+            Urgency::Warning => "warn",
+            Urgency::Breached => "breached",
+        };
+        format!("sla-countdown {level}{}", if paused { " paused" } else { "" })
+    };
+    let data = move || match urgency() {
+        Urgency::Normal => "normal",
+        Urgency::Warning => "warning",
+        Urgency::Breached => "breached",
+    };
+    let icon = move || match (urgency(), paused) {
+        (Urgency::Breached, _) => "⛔",
+        (_, true) => "⏸",
+        (Urgency::Warning, _) => "⚠",
+        (Urgency::Normal, _) => "⏱",
+    };
+    let text = move || {
+        let left = goal - used.get();
+        let d = countdown_text(left.abs());
+        match (left > 0, paused) {
+            (false, _) => fill(t.sla_overdue, &[("d", &d)]),
+            (true, true) => fill(t.sla_paused_left, &[("d", &d)]),
+            (true, false) => fill(t.sla_left, &[("d", &d)]),
+        }
+    };
+    view! {
+        <span class=class data-testid="countdown" data-due=due data-urgency=data data-target=target title=title>
+            <span aria-hidden="true">{icon}</span>" "{text}
+        </span>
+    }
+}
+
 /// A status badge, coloured by category.
 #[component]
 pub fn StatusBadge(status: StatusView) -> impl IntoView {
@@ -201,6 +257,7 @@ pub fn TicketTable(
                         <td data-label=t.col_customer><a href=customer_href.clone()>{i.customer_name.clone()}</a></td>
                     </Show>
                     <td data-label=t.col_assignee class:muted=i.assignee_name.is_none()>{assignee}</td>
+                    <td data-label=t.col_sla class="sla">{i.sla.clone().map(|c| view! { <Countdown c/> })}</td>
                     <td data-label=t.col_updated><time datetime=i.updated.iso.clone()>{i.updated.text.clone()}</time></td>
                 </tr>
             }
@@ -226,6 +283,7 @@ pub fn TicketTable(
                     <Header label=t.col_priority key=SortKey::Priority query=query.clone()/>
                     {show_customer.then(|| view! { <Header label=t.col_customer key=SortKey::Customer query=query.clone()/> })}
                     <Header label=t.col_assignee key=SortKey::Assignee query=query.clone()/>
+                    <Header label=t.col_sla key=SortKey::Due query=query.clone()/>
                     <Header label=t.col_updated key=SortKey::Updated query=query.clone()/>
                 </tr>
             </thead>

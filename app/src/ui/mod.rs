@@ -4,6 +4,7 @@
 pub mod components;
 pub mod live;
 pub mod pages;
+pub mod tick;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
@@ -96,6 +97,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_context(initial_ctx());
+    tick::provide_page_clock();
     let t = use_tr();
     view! {
         <Title formatter=move |page: String| if page.is_empty() { t.app_name.to_owned() } else { format!("{page} · {}", t.app_name) }/>

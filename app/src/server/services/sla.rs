@@ -12,8 +12,8 @@
 use chrono::{DateTime, Utc};
 
 use crate::domain::{
-    CalendarDoc, CalendarInput, CalendarSummary, CalendarView, ClockView, DuePreview, PolicyBody, PolicyCandidates, PolicyInput,
-    PolicyLevel, PolicySummary, PolicyView, Priority, Problem, Role, StatusCategory, TicketSlaView, resolve_policy,
+    CalendarDoc, CalendarInput, CalendarSpans, CalendarSummary, CalendarView, ClockView, DuePreview, PolicyBody, PolicyCandidates, PolicyInput,
+    PolicyLevel, PolicySummary, PolicyView, Priority, Problem, Role, SlaCountdown, StatusCategory, TicketSlaView, resolve_policy,
 };
 use crate::error::AppError;
 use crate::server::render::shown;
@@ -404,6 +404,93 @@ pub async fn reapply_batch(db: &Db, now: DateTime<Utc>, limit: i64) -> Result<us
     Ok(ids.len())
 }
 
+/// How far ahead a page's working spans reach. A page left open longer still turns red at the
+/// due instant (see [`SlaCountdown::used_at`]).
+const SPANS_AHEAD: i64 = 14 * 86_400;
+
+/// Live countdowns for the clocks not stopped of `ticket_ids`, each counted on to `now` by the
+/// server (so the page starts from now), as `(ticket id, cycle, countdown)`, and the working
+/// spans of their calendars from `now` for [`SPANS_AHEAD`]. A policy or calendar that cannot be
+/// read leaves its tickets without countdowns (logged), never fails the page.
+///
+/// # Errors
+/// Database errors.
+pub async fn live_clocks(db: &Db, ticket_ids: &[i64], now: DateTime<Utc>) -> Result<(Vec<(i64, i64, SlaCountdown)>, Vec<CalendarSpans>), AppError> {
+    use std::collections::BTreeMap;
+    let rows = store::open_clocks(db, ticket_ids).await?;
+    let now_s = now.timestamp();
+    let mut policies: BTreeMap<i64, Option<(i64, PolicyBody)>> = BTreeMap::new();
+    let mut calendars: BTreeMap<i64, Option<ZonedCalendar>> = BTreeMap::new();
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        if !policies.contains_key(&r.policy_id) {
+            let p = match store::policy(db, r.policy_id).await {
+                Ok(p) => policy_body(&p.body).ok().map(|b| (p.calendar_id, b)),
+                Err(sqlx::Error::RowNotFound) => None,
+                Err(e) => return Err(e.into()),
+            };
+            policies.insert(r.policy_id, p);
+        }
+        let Some(Some((calendar_id, body))) = policies.get(&r.policy_id) else { continue };
+        if !calendars.contains_key(calendar_id) {
+            let z = match store::calendar(db, *calendar_id).await {
+                Ok(c) => doc(&c.body).and_then(|d| zoned(&d)).ok().map(|(_, z)| z),
+                Err(sqlx::Error::RowNotFound) => None,
+                Err(e) => return Err(e.into()),
+            };
+            if z.is_none() {
+                tracing::warn!(calendar_id, "sla: calendar unreadable, no live countdowns");
+            }
+            calendars.insert(*calendar_id, z);
+        }
+        let Some(Some(cal)) = calendars.get(calendar_id) else { continue };
+        let paused = StatusCategory::parse(&r.category).is_ok_and(|c| body.pause.contains(&c));
+        let from = r.computed_at.timestamp();
+        let used = if paused || from >= now_s { r.used_seconds } else { r.used_seconds + cal.elapsed(from, now_s).unwrap_or(0) };
+        let Some(target) = crate::sla::Target::ALL.into_iter().find(|t| t.as_str() == r.target) else { continue };
+        let goal = r.goal_minutes * 60;
+        out.push((
+            r.ticket_id,
+            r.cycle,
+            SlaCountdown {
+                target,
+                paused,
+                goal_seconds: goal,
+                warn_seconds: crate::sla::clock::warning_point(goal, body.warning_percent),
+                used_seconds: used,
+                at: now_s,
+                due: r.due_at.map(|d| d.timestamp()),
+                calendar: *calendar_id,
+            },
+        ));
+    }
+    let spans = calendars
+        .into_iter()
+        .filter_map(|(id, z)| Some(CalendarSpans { id, spans: z?.span_list(now_s, now_s + SPANS_AHEAD).ok()? }))
+        .filter(|c| out.iter().any(|(_, _, l)| l.calendar == c.id))
+        .collect();
+    Ok((out, spans))
+}
+
+/// The most pressing countdown of each of `ticket_ids` (the soonest due; paused ones after
+/// running ones, by time left), and the spans they count over.
+///
+/// # Errors
+/// Database errors.
+pub async fn countdowns(db: &Db, ticket_ids: &[i64], now: DateTime<Utc>) -> Result<(Vec<(i64, SlaCountdown)>, Vec<CalendarSpans>), AppError> {
+    let (clocks, spans) = live_clocks(db, ticket_ids, now).await?;
+    let mut best: Vec<(i64, SlaCountdown)> = Vec::new();
+    let key = |c: &SlaCountdown| (c.paused, c.due.unwrap_or(i64::MAX), c.goal_seconds - c.used_seconds);
+    for (id, _, c) in clocks {
+        match best.iter_mut().find(|(t, _)| *t == id) {
+            Some((_, b)) if key(&c) < key(b) => *b = c,
+            Some(_) => {}
+            None => best.push((id, c)),
+        }
+    }
+    Ok((best, spans))
+}
+
 /// What one run of the alert scheduler did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Fired {
@@ -484,11 +571,12 @@ async fn next_opening(db: &Db, ticket_id: i64, now: DateTime<Utc>) -> Result<Opt
 ///
 /// # Errors
 /// Database errors.
-pub async fn ticket_sla(db: &Db, actor: &Actor, ticket_id: i64) -> Result<Option<TicketSlaView>, AppError> {
+pub async fn ticket_sla(db: &Db, actor: &Actor, ticket_id: i64, now: DateTime<Utc>) -> Result<Option<TicketSlaView>, AppError> {
     let s = store::ticket_sla(db, ticket_id).await?;
     let (Some(pid), Some(level)) = (s.sla_policy_id, s.sla_level.as_deref().and_then(PolicyLevel::parse)) else { return Ok(None) };
     let p = store::policy(db, pid).await?;
     let at = |t: DateTime<Utc>| shown(t, actor.timezone, actor.language);
+    let (live, spans) = live_clocks(db, &[ticket_id], now).await?;
     let clocks = store::clocks(db, ticket_id)
         .await?
         .into_iter()
@@ -506,10 +594,11 @@ pub async fn ticket_sla(db: &Db, actor: &Actor, ticket_id: i64) -> Result<Option
                 due: c.due_at.map(at),
                 stopped: c.stopped_at.map(at),
                 warned: c.warned,
+                live: live.iter().find(|(_, cycle, l)| *cycle == c.cycle && l.target == target).map(|(_, _, l)| l.clone()),
             })
         })
         .collect();
-    Ok(Some(TicketSlaView { policy_id: pid, policy_name: p.name, level, calendar_name: p.calendar_name, clocks }))
+    Ok(Some(TicketSlaView { policy_id: pid, policy_name: p.name, level, calendar_name: p.calendar_name, clocks, spans: spans.into_iter().next() }))
 }
 
 #[cfg(test)]
@@ -517,7 +606,7 @@ mod tests {
     use chrono::{TimeDelta, TimeZone};
 
     use super::*;
-    use crate::domain::{CalendarForm, Lang, NewComment, NewTicket, PolicyForm, TicketEdit};
+    use crate::domain::{CalendarForm, Lang, NewComment, NewTicket, PolicyForm, TicketEdit, Urgency};
     use crate::server::services::tickets;
     use crate::server::store::{agents, customers};
     use crate::server::testing::each_backend;
@@ -713,7 +802,7 @@ mod tests {
             let s = store::ticket_sla(&d.db, id).await.unwrap();
             assert_eq!((s.sla_policy_id, s.sla_level.as_deref()), (Some(gold), Some("customer")));
             assert_eq!(clock(&d, id, "first_response").await.goal_minutes, 15);
-            let view = ticket_sla(&d.db, &d.boss, id).await.unwrap().unwrap();
+            let view = ticket_sla(&d.db, &d.boss, id, t0()).await.unwrap().unwrap();
             assert_eq!((view.policy_name.as_str(), view.level), ("Gold", PolicyLevel::Customer));
 
             let field = |r: Result<i64, AppError>| match r {
@@ -879,6 +968,63 @@ mod tests {
         }
         other.close().await;
         t.cleanup().await;
+    }
+
+
+    #[tokio::test]
+    async fn lists_filter_and_sort_by_sla_and_carry_live_countdowns() {
+        use crate::domain::{SlaFilter, SortKey, TicketQuery};
+        use crate::server::store::search::{Search, cursor_value, page};
+        each_backend(|db| async move {
+            let d = desk(db).await;
+            // Due first: urgent (1h), high (2h), normal (4h); then two resolved (no due at all).
+            let mut ids = Vec::new();
+            for (i, p) in [Priority::Normal, Priority::Urgent, Priority::High, Priority::Low, Priority::Low].into_iter().enumerate() {
+                let t = NewTicket { customer_id: d.customer, requester_id: None, title: format!("T{i}"), description: String::new(), priority: p, assignee_id: None };
+                ids.push(tickets::create(&d.db, &d.boss, t, t0()).await.unwrap().0);
+            }
+            set_status(&d, ids[3], "resolved", t0() + TimeDelta::minutes(1)).await;
+            set_status(&d, ids[4], "resolved", t0() + TimeDelta::minutes(1)).await;
+            let now = t0() + TimeDelta::minutes(30);
+            let found = |sla: Option<SlaFilter>, at: DateTime<Utc>| {
+                let d = &d;
+                async move {
+                    let q = TicketQuery { sla, sort: SortKey::Due, desc: false, ..TicketQuery::new() };
+                    tickets::search(&d.db, &d.boss, &q, at).await.unwrap().items.iter().map(|i| i.id).collect::<Vec<_>>()
+                }
+            };
+            assert_eq!(found(Some(SlaFilter::DueWithin(60)), now).await, vec![ids[1]]);
+            assert_eq!(found(Some(SlaFilter::DueWithin(240)), now).await, vec![ids[1], ids[2], ids[0]]);
+            assert_eq!(found(Some(SlaFilter::Breached), now).await, Vec::<i64>::new());
+            assert_eq!(found(Some(SlaFilter::Breached), t0() + TimeDelta::minutes(150)).await, vec![ids[1], ids[2]]);
+            // Sorted by due, most urgent first, tickets without one last, paged one by one.
+            assert_eq!(found(None, now).await, vec![ids[1], ids[2], ids[0], ids[3], ids[4]]);
+            for desc in [false, true] {
+                let mut s = Search { sort: SortKey::Due, desc, limit: 1, ..Default::default() };
+                let mut seen = Vec::new();
+                while let Some(last) = page(&d.db, &s).await.unwrap().pop() {
+                    s.after = Some((cursor_value(SortKey::Due, &last), last.id));
+                    seen.push(last.id);
+                }
+                let mut expected = vec![ids[1], ids[2], ids[0], ids[3], ids[4]];
+                if desc {
+                    expected.reverse();
+                }
+                assert_eq!(seen, expected, "desc={desc}");
+            }
+            // Each row carries its most pressing clock, counted on to now, and the spans.
+            let p = tickets::search(&d.db, &d.boss, &TicketQuery::new(), now).await.unwrap();
+            let urgent = p.items.iter().find(|i| i.id == ids[1]).and_then(|i| i.sla.clone()).expect("countdown");
+            assert_eq!((urgent.target, urgent.used_seconds, urgent.goal_seconds, urgent.warn_seconds), (crate::sla::Target::FirstResponse, 1800, 3600, 2880));
+            assert_eq!(urgent.due, Some((t0() + TimeDelta::hours(1)).timestamp()));
+            assert!(p.items.iter().find(|i| i.id == ids[3]).is_some_and(|i| i.sla.is_none()), "resolved: nothing to count");
+            assert_eq!(p.calendars.iter().map(|c| c.id).collect::<Vec<_>>(), vec![d.calendar]);
+            // The browser's arithmetic over those spans turns it amber at 48m and red at the due instant.
+            let spans = &p.calendars[0].spans;
+            let at = |m: i64| urgent.urgency(urgent.used_at(Some(spans), (t0() + TimeDelta::minutes(m)).timestamp()));
+            assert_eq!((at(47), at(48), at(59), at(60)), (Urgency::Normal, Urgency::Warning, Urgency::Warning, Urgency::Breached));
+        })
+        .await;
     }
 
 }

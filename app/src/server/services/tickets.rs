@@ -47,6 +47,7 @@ fn list_item(actor: &Actor, r: &TicketRow, now: DateTime<Utc>) -> TicketListItem
         age_secs: (now - r.created_at).num_seconds().max(0),
         version: r.version,
         can_edit: can_edit(actor, r.assignee_id),
+        sla: None,
     }
 }
 
@@ -80,7 +81,13 @@ pub async fn search(db: &Db, actor: &Actor, q: &TicketQuery, now: DateTime<Utc>)
 
 /// The store's query for a list query, as `actor` sees it, pages of `size`. Dates are whole
 /// days in the viewer's timezone.
-fn to_search(actor: &Actor, q: &TicketQuery, size: i64) -> crate::server::store::search::Search {
+fn to_search(actor: &Actor, q: &TicketQuery, size: i64, now: DateTime<Utc>) -> crate::server::store::search::Search {
+    use crate::domain::SlaFilter;
+    let (due_after, due_until) = match q.sla {
+        Some(SlaFilter::Breached) => (None, Some(now)),
+        Some(SlaFilter::DueWithin(m)) => (Some(now), Some(now + chrono::TimeDelta::minutes(m))),
+        None => (None, None),
+    };
     use crate::server::store::search::Search;
     let next_day = |d: chrono::NaiveDate| d.succ_opt().unwrap_or(d);
     Search {
@@ -97,6 +104,8 @@ fn to_search(actor: &Actor, q: &TicketQuery, size: i64) -> crate::server::store:
         created_before: q.created_to.map(|d| day_start(next_day(d), actor.timezone)),
         updated_from: q.updated_from.map(|d| day_start(d, actor.timezone)),
         updated_before: q.updated_to.map(|d| day_start(next_day(d), actor.timezone)),
+        due_after,
+        due_until,
         sort: q.sort,
         desc: q.desc,
         after: q.after.as_ref().map(|c| (c.value.clone(), c.id)),
@@ -114,13 +123,13 @@ fn to_search(actor: &Actor, q: &TicketQuery, size: i64) -> crate::server::store:
 /// # Errors
 /// Database errors.
 pub async fn count(db: &Db, actor: &Actor, q: &TicketQuery) -> Result<i64, AppError> {
-    Ok(crate::server::store::search::count(db, &to_search(actor, q, 0), COUNT_CAP).await?)
+    Ok(crate::server::store::search::count(db, &to_search(actor, q, 0, chrono::Utc::now()), COUNT_CAP).await?)
 }
 
 /// [`search`] with its own page size (board columns use smaller pages).
 async fn search_page(db: &Db, actor: &Actor, q: &TicketQuery, size: i64, now: DateTime<Utc>) -> Result<TicketSearchPage, AppError> {
     use crate::server::store::search::{Search, cursor_value, page, plan};
-    let s = to_search(actor, q, size);
+    let s = to_search(actor, q, size, now);
     let plan = plan(db, &s, COUNT_CAP).await?;
     let s = Search { many: plan.many, probe_text: plan.probe_text, text_first: plan.text_first, walk_text: plan.walk_text, ..s };
     let total = plan.total;
@@ -128,7 +137,13 @@ async fn search_page(db: &Db, actor: &Actor, q: &TicketQuery, size: i64, now: Da
     let more = rows.len() as i64 > size;
     let shown = &rows[..rows.len().min(size as usize)];
     let next = if more { shown.last().map(|r| Cursor { value: cursor_value(q.sort, r), id: r.id }) } else { None };
-    Ok(TicketSearchPage { items: shown.iter().map(|r| list_item(actor, r, now)).collect(), next, total })
+    let ids: Vec<i64> = shown.iter().map(|r| r.id).collect();
+    let (live, calendars) = super::sla::countdowns(db, &ids, now).await?;
+    let items = shown
+        .iter()
+        .map(|r| TicketListItem { sla: live.iter().find(|(id, _)| *id == r.id).map(|(_, c)| c.clone()), ..list_item(actor, r, now) })
+        .collect();
+    Ok(TicketSearchPage { items, next, total, calendars })
 }
 
 /// The board for a list query: a column per status the query admits (all when it names
@@ -143,9 +158,19 @@ pub async fn board(db: &Db, actor: &Actor, q: &TicketQuery, per_column: i64, now
     let columns = shown.map(|status| async move {
         let one = TicketQuery { statuses: vec![status.id], after: None, ..q.clone() };
         let p = search_page(db, actor, &one, per_column, now).await?;
-        Ok::<_, AppError>(BoardColumn { status, items: p.items, next: p.next, total: p.total })
+        Ok::<_, AppError>((BoardColumn { status, items: p.items, next: p.next, total: p.total }, p.calendars))
     });
-    Ok(BoardView { columns: futures::future::try_join_all(columns).await? })
+    let mut calendars: Vec<crate::domain::CalendarSpans> = Vec::new();
+    let mut out = Vec::new();
+    for (column, cals) in futures::future::try_join_all(columns).await? {
+        out.push(column);
+        for c in cals {
+            if !calendars.iter().any(|x| x.id == c.id) {
+                calendars.push(c);
+            }
+        }
+    }
+    Ok(BoardView { columns: out, calendars })
 }
 
 /// The next cards of one board column: `q` names the column's status and where to continue.
@@ -313,7 +338,7 @@ async fn view(db: &Db, actor: &Actor, row: TicketRow) -> Result<TicketView, AppE
         }),
         None => None,
     };
-    let sla = super::sla::ticket_sla(db, actor, row.id).await?;
+    let sla = super::sla::ticket_sla(db, actor, row.id, chrono::Utc::now()).await?;
     Ok(TicketView {
         id: row.id,
         number: display_number(row.number),

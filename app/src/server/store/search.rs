@@ -22,6 +22,10 @@ pub struct Search {
     pub created_before: Option<DateTime<Utc>>,
     pub updated_from: Option<DateTime<Utc>>,
     pub updated_before: Option<DateTime<Utc>>,
+    /// The soonest SLA due instant after this (`sla_due_at > …`).
+    pub due_after: Option<DateTime<Utc>>,
+    /// The soonest SLA due instant at or before this (`sla_due_at <= …`): breached at now.
+    pub due_until: Option<DateTime<Utc>>,
     pub sort: SortKey,
     pub desc: bool,
     /// The last row of the previous page: its sort value and id.
@@ -55,8 +59,12 @@ enum Bind {
     T(DateTime<Utc>),
 }
 
+/// What a ticket without an SLA due instant sorts as: after every real one (migration 0009
+/// indexes the same expression).
+pub const NO_DUE: &str = "9999-12-31T23:59:59+00:00";
+
 /// The SQL expression a sort key orders by, and how its cursor value is typed.
-fn sort_expr(k: SortKey) -> (&'static str, fn(&str) -> Option<Bind>) {
+fn sort_expr(db: &Db, k: SortKey) -> (&'static str, fn(&str) -> Option<Bind>) {
     let int = |v: &str| v.parse().ok().map(Bind::I);
     let text = |v: &str| Some(Bind::S(v.to_owned()));
     let time = |v: &str| DateTime::parse_from_rfc3339(v).ok().map(|t| Bind::T(t.with_timezone(&Utc)));
@@ -70,6 +78,11 @@ fn sort_expr(k: SortKey) -> (&'static str, fn(&str) -> Option<Bind>) {
         SortKey::Assignee => ("t.assignee_sort", text),
         SortKey::Created => ("t.created_at", time),
         SortKey::Updated => ("t.updated_at", time),
+        // Stored instants on SQLite are RFC 3339 text with `+00:00`, as `NO_DUE` is written.
+        SortKey::Due => match db {
+            Db::Sqlite(_) => ("COALESCE(t.sla_due_at, '9999-12-31T23:59:59+00:00')", time),
+            Db::Postgres(_) => ("COALESCE(t.sla_due_at, '9999-12-31T23:59:59+00:00'::timestamptz)", time),
+        },
     }
 }
 
@@ -84,6 +97,7 @@ pub fn cursor_value(k: SortKey, r: &TicketRow) -> String {
         SortKey::Assignee => r.assignee_name.clone().unwrap_or_default(),
         SortKey::Created => r.created_at.to_rfc3339(),
         SortKey::Updated => r.updated_at.to_rfc3339(),
+        SortKey::Due => r.sla_due_at.map_or_else(|| NO_DUE.to_owned(), |d| d.to_rfc3339()),
     }
 }
 
@@ -221,6 +235,8 @@ fn where_clause(db: &Db, s: &Search, with_cursor: bool) -> Option<Sql> {
         ("t.created_at", SortKey::Created, "<", s.created_before),
         ("t.updated_at", SortKey::Updated, ">=", s.updated_from),
         ("t.updated_at", SortKey::Updated, "<", s.updated_before),
+        ("t.sla_due_at", SortKey::Due, ">", s.due_after),
+        ("t.sla_due_at", SortKey::Due, "<=", s.due_until),
     ] {
         if let Some(v) = v {
             let p = q.param(Bind::T(v));
@@ -230,12 +246,12 @@ fn where_clause(db: &Db, s: &Search, with_cursor: bool) -> Option<Sql> {
     }
     if with_cursor {
         if let (true, Some((value, id))) = (s.walk_text, &s.after) {
-            if let Some(Bind::T(v)) = sort_expr(SortKey::Updated).1(value) {
+            if let Some(Bind::T(v)) = sort_expr(db, SortKey::Updated).1(value) {
                 let p = q.param(Bind::I(updated_key(v, *id)));
                 q.conds.push(format!("f.rowid {} {p}", if s.desc { "<" } else { ">" }));
             }
         } else if let Some((value, id)) = &s.after {
-            let (expr, parse) = sort_expr(s.sort);
+            let (expr, parse) = sort_expr(db, s.sort);
             // A cursor that does not fit the sort (edited by hand) restarts at the top.
             if let Some(b) = parse(value) {
                 let pv = q.param(b);
@@ -273,7 +289,7 @@ fn from(db: &Db, s: &Search) -> &'static str {
 
 const COLUMNS: &str = "SELECT t.id, t.number, t.title, t.description, t.priority, t.customer_id, c.name AS customer_name,
     t.requester_id, t.assignee_id, a.name AS assignee_name, t.version, t.created_at, t.updated_at,
-    s.id AS status_id, s.name AS status_name, s.category AS status_category, s.system_key AS status_key";
+    s.id AS status_id, s.name AS status_name, s.category AS status_category, s.system_key AS status_key, t.sla_due_at";
 
 /// Binds a list query's values. The statement is not kept prepared: PostgreSQL then plans each
 /// search for its own values. A kept statement gets a generic plan after five runs, which knows
@@ -303,7 +319,7 @@ pub async fn page(db: &Db, s: &Search) -> Result<Vec<TicketRow>, sqlx::Error> {
     let dir = if s.desc { "DESC" } else { "ASC" };
     // The key is unique: ordered by it alone, FTS5 gives its rows in that order and SQLite
     // adds no sort (with `t.id` after it, it would sort every match).
-    let order = if s.walk_text { format!("f.rowid {dir}") } else { format!("{} {dir}, t.id {dir}", sort_expr(s.sort).0) };
+    let order = if s.walk_text { format!("f.rowid {dir}") } else { format!("{} {dir}, t.id {dir}", sort_expr(db, s.sort).0) };
     let limit = q.param(Bind::I(s.limit));
     let conds = if q.conds.is_empty() { String::new() } else { format!("WHERE {}", q.conds.join(" AND ")) };
     let sql = format!("{COLUMNS} {} {conds} ORDER BY {order} LIMIT {limit}", from(db, s));
@@ -406,7 +422,7 @@ pub async fn plan(db: &Db, s: &Search, cap: i64) -> Result<Plan, sqlx::Error> {
         || !others.priorities.is_empty()
         || others.assignee.is_some()
         || others.customer_id.is_some()
-        || [others.created_from, others.created_before, others.updated_from, others.updated_before].iter().any(Option::is_some);
+        || [others.created_from, others.created_before, others.updated_from, others.updated_before, others.due_after, others.due_until].iter().any(Option::is_some);
     if !narrowed && s.sort == SortKey::Updated {
         return Ok(Plan { total: Some(matches), many: true, probe_text: false, text_first: false, walk_text: true });
     }

@@ -497,3 +497,42 @@ pub async fn policy_customers(db: &Db, policy_id: i64) -> Result<Vec<String>, sq
         .fetch_all(p)
         .await)
 }
+
+/// A clock not stopped, with what a live countdown needs from its ticket.
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct OpenClockRow {
+    pub ticket_id: i64,
+    pub target: String,
+    pub cycle: i64,
+    pub goal_minutes: i64,
+    pub used_seconds: i64,
+    pub due_at: Option<DateTime<Utc>>,
+    pub computed_at: DateTime<Utc>,
+    pub policy_id: i64,
+    /// The ticket's status category now (whether the policy pauses it).
+    pub category: String,
+}
+
+/// The clocks not stopped of the given tickets (at most a page or a board of them).
+///
+/// # Errors
+/// Database errors.
+pub async fn open_clocks(db: &Db, ticket_ids: &[i64]) -> Result<Vec<OpenClockRow>, sqlx::Error> {
+    if ticket_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let params: Vec<String> = (1..=ticket_ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT c.ticket_id, c.target, c.cycle, c.goal_minutes, c.used_seconds, c.due_at, c.computed_at, t.sla_policy_id AS policy_id, s.category
+         FROM ticket_clocks c JOIN tickets t ON t.id = c.ticket_id JOIN statuses s ON s.id = t.status_id
+         WHERE c.ticket_id IN ({}) AND c.stopped_at IS NULL AND t.sla_policy_id IS NOT NULL",
+        params.join(", ")
+    );
+    on_db!(db, |p| {
+        let mut q = sqlx::query_as::<_, OpenClockRow>(&sql);
+        for id in ticket_ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(p).await
+    })
+}

@@ -34,11 +34,13 @@ pub struct TicketRow {
     pub status_name: String,
     pub status_category: String,
     pub status_key: Option<String>,
+    /// The soonest SLA due instant of a clock not stopped.
+    pub sla_due_at: Option<DateTime<Utc>>,
 }
 
 const SELECT: &str = "SELECT t.id, t.number, t.title, t.description, t.priority, t.customer_id, c.name AS customer_name,
     t.requester_id, t.assignee_id, a.name AS assignee_name, t.version, t.created_at, t.updated_at,
-    s.id AS status_id, s.name AS status_name, s.category AS status_category, s.system_key AS status_key
+    s.id AS status_id, s.name AS status_name, s.category AS status_category, s.system_key AS status_key, t.sla_due_at
     FROM tickets t
     JOIN customers c ON c.id = t.customer_id
     JOIN statuses s ON s.id = t.status_id

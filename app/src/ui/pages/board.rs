@@ -13,7 +13,7 @@ use crate::api::tickets::{board_column, board_tickets, count_tickets, list_statu
 use crate::domain::{BOARD_MAX, BOARD_PAGE, BoardColumn, BoardView, COUNT_CAP, SortKey, TicketListItem, TicketQuery, age_text};
 use crate::error::AppError;
 use crate::i18n::{Tr, fill};
-use crate::ui::components::{ErrorNotice, Page, PriorityBadge};
+use crate::ui::components::{Countdown, ErrorNotice, Page, PriorityBadge};
 use crate::ui::live::{LiveMark, debounced, use_live_tickets};
 use crate::ui::pages::tickets::{FilterPanel, ViewSwitch, use_ticket_query};
 use crate::ui::use_tr;
@@ -96,6 +96,8 @@ struct Press {
 #[derive(Clone, Copy)]
 struct BoardState {
     t: &'static Tr,
+    /// The page's clock, which learns the cards' calendars.
+    clock: crate::ui::tick::PageClock,
     cols: RwSignal<Vec<BoardColumn>>,
     held: RwSignal<Option<Held>>,
     press: StoredValue<Option<Press>>,
@@ -151,7 +153,10 @@ impl BoardState {
         let q = self.query.get_value().to_query_string();
         leptos::task::spawn_local(async move {
             match board_tickets(q, per).await {
-                Ok(b) if self.held.with_untracked(Option::is_none) && self.in_flight.get_value() == 0 => self.cols.set(b.columns),
+                Ok(b) if self.held.with_untracked(Option::is_none) && self.in_flight.get_value() == 0 => {
+                    self.clock.learn(&b.calendars);
+                    self.cols.set(b.columns);
+                }
                 Ok(_) => self.dirty.set_value(true),
                 Err(_) => {}
             }
@@ -462,8 +467,11 @@ fn refusal(t: &Tr, number: &str, e: &AppError) -> String {
 #[component]
 fn Board(initial: BoardView, query: TicketQuery) -> impl IntoView {
     let t = use_tr();
+    let clock = crate::ui::tick::use_page_clock();
+    clock.learn(&initial.calendars);
     let b = BoardState {
         t,
+        clock,
         cols: RwSignal::new(initial.columns),
         held: RwSignal::new(None),
         press: StoredValue::new(None),
@@ -548,6 +556,7 @@ fn Column(b: BoardState, status_id: i64) -> impl IntoView {
         more.set(true);
         leptos::task::spawn_local(async move {
             if let Ok(p) = board_column(q).await {
+                b.clock.learn(&p.calendars);
                 b.cols.update(|cs| {
                     if let Some(c) = cs.iter_mut().find(|c| c.status.id == status_id) {
                         let known: Vec<i64> = c.items.iter().map(|i| i.id).collect();
@@ -634,6 +643,7 @@ fn CardBody(item: TicketListItem, t: &'static Tr, href: String) -> impl IntoView
             <span class="customer">{item.customer_name.clone()}</span>
             <span class="assignee">{item.assignee_name.clone().unwrap_or_else(|| t.unassigned.to_owned())}</span>
         </div>
+        {item.sla.clone().map(|c| view! { <div class="bcard-sla"><Countdown c/></div> })}
     }
 }
 

@@ -13,7 +13,7 @@ use crate::domain::{AgentView, ClockView, EventKind, EventView, PolicyLevel, Pri
 use crate::sla::{ClockState, Target};
 use crate::error::AppError;
 use crate::i18n::{Tr, fill};
-use crate::ui::components::{ErrorNotice, FieldMsg, Page, PriorityBadge, StatusBadge, action_error, set_status};
+use crate::ui::components::{Countdown, ErrorNotice, FieldMsg, Page, PriorityBadge, StatusBadge, action_error, set_status};
 use crate::ui::{use_session, use_tr};
 
 /// `/tickets/ACC-1042`.
@@ -525,6 +525,9 @@ fn SlaPanel(sla: Option<TicketSlaView>) -> impl IntoView {
         PolicyLevel::Customer => t.level_customer,
         PolicyLevel::Default => t.level_default,
     };
+    if let Some(s) = &sla.spans {
+        crate::ui::tick::use_page_clock().learn(std::slice::from_ref(s));
+    }
     let clocks = sla.clocks.into_iter().map(|c| view! { <SlaClock c/> }).collect_view();
     view! {
         <section class="card sla-panel" data-testid="sla">
@@ -558,6 +561,7 @@ fn SlaClock(c: ClockView) -> impl IntoView {
     view! {
         <li data-target=c.target.as_str()>
             <div class="clock-head"><strong>{target}{cycle}</strong><span class=class>{state}</span></div>
+            {c.live.clone().map(|c| view! { <div class="clock-live"><Countdown c/></div> })}
             <div class="muted">{used}</div>
             <div>{when}</div>
         </li>

@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::tickets::{BulkEditTickets, count_tickets, list_statuses, new_ticket_options, search_tickets};
-use crate::domain::{AssigneeFilter, COUNT_CAP, Priority, StatusView, TicketFormOptions, TicketQuery};
+use crate::domain::{AssigneeFilter, COUNT_CAP, Priority, SlaFilter, StatusView, TicketFormOptions, TicketQuery, countdown_text};
 use crate::i18n::fill;
 use crate::ui::components::{ErrorNotice, Page, TicketTable};
 use crate::ui::live::{LiveMark, debounced, use_live_tickets};
@@ -73,6 +73,7 @@ pub fn TicketListPage() -> impl IntoView {
         Suspend::new(async move {
             match page.await {
                 Ok(p) => {
+                    crate::ui::tick::use_page_clock().learn(&p.calendars);
                     let q = query.get_untracked();
                     let count = match p.total {
                         Some(n) => view! { <p class="count muted" aria-live="polite">{count_text(t, n)}</p> }.into_any(),
@@ -256,6 +257,16 @@ pub fn FilterForm(query: TicketQuery, statuses: Vec<StatusView>, options: Ticket
                 <select name="customer" aria-label=t.col_customer>
                     <option value="">{t.col_customer}": "{t.filter_any}</option>
                     {customer_options}
+                </select>
+                <select name="sla" aria-label=t.filter_sla>
+                    <option value="">{t.filter_sla}": "{t.filter_any}</option>
+                    {SlaFilter::CHOICES.into_iter().map(|f| {
+                        let label = match f {
+                            SlaFilter::Breached => t.sla_breached_filter.to_owned(),
+                            SlaFilter::DueWithin(m) => fill(t.sla_within_filter, &[("d", &countdown_text(m * 60))]),
+                        };
+                        view! { <option value=f.as_param() selected=q.sla == Some(f)>{label}</option> }
+                    }).collect_view()}
                 </select>
             </div>
             <div class="filter-row">
