@@ -419,6 +419,93 @@ try {
     await shoot(a, 'ticket-sla-desktop');
   });
 
+  await scenario('SLA countdown: agrees with the server\'s due instant, turns amber then red as time moves', async () => {
+    // The browser's clock is Playwright's: it starts at the real time and is moved by hand.
+    const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-GB' });
+    const p = await newPage(ctx, errors);
+    await p.clock.install({ time: new Date() });
+    await signIn(p, base, 'admin@accord.demo');
+    const customers = await (await p.request.get(`${base}/api/v1/customers`)).json();
+    const kastrup = customers.find(c => /Kastrup/.test(c.name));
+    // Premium 24×7: an urgent ticket's first response is due in 15 minutes, warned at 12.
+    const created = await p.request.post(`${base}/api/v1/tickets`, {
+      headers: { Origin: base },
+      data: { customer_id: String(kastrup.id), title: 'Countdown check: ward printer offline', description: '', priority: 'urgent', assignee_id: '' },
+    });
+    assert.equal(created.status(), 201, await created.text());
+    const { number } = await created.json();
+    const view = await (await p.request.get(`${base}/api/v1/tickets/${number}`)).json();
+    const first = view.sla.clocks.find(c => c.target === 'first_response');
+    const due = new Date(first.due.iso).getTime();
+    await p.goto(`${base}/tickets?q=countdown`);
+    const cd = p.locator('tr:has-text("Countdown check") [data-testid=countdown]');
+    await cd.waitFor();
+    assert.equal(new Date(await cd.getAttribute('data-due')).getTime(), due, 'the page shows the server\'s due instant');
+    assert.equal(await cd.getAttribute('data-urgency'), 'normal');
+    assert.match(await cd.innerText(), /1[45]m left/);
+    const at = async (ms, urgency, text) => {
+      await p.clock.setSystemTime(new Date(ms));
+      await p.clock.runFor(1100);
+      await p.waitForFunction(u => [...document.querySelectorAll('tr')].find(r => r.innerText.includes('Countdown check'))
+        ?.querySelector('[data-testid=countdown]')?.dataset.urgency === u, urgency, { timeout: 5000 });
+      assert.match(await cd.innerText(), text);
+    };
+    await at(due - 2 * 60 * 1000, 'warning', /[12]m left/);
+    await shoot(p, 'tickets-sla-desktop');
+    await at(due + 5 * 60 * 1000, 'breached', /[45]m overdue/);
+    // The ticket page counts the same clock.
+    await p.goto(`${base}/tickets/${number}`);
+    const live = p.locator('[data-testid=sla] li[data-target=first_response] [data-testid=countdown]');
+    await live.waitFor();
+    await p.clock.runFor(1100);
+    await p.waitForFunction(() => document.querySelector('[data-testid=sla] li[data-target=first_response] [data-testid=countdown]')?.dataset.urgency === 'breached', null, { timeout: 5000 });
+    // Why: the rule and the first response's one running stretch.
+    const explain = p.locator('[data-testid=sla-explain]');
+    await explain.evaluate(d => { d.open = true; });
+    await explain.locator('.timeline-clock[data-target=first_response] li').first().waitFor();
+    assert.match(await explain.innerText(), /Premium 24×7 \(version \d+\)/);
+    assert.equal(await explain.locator('.timeline-clock[data-target=first_response] li.running').count(), 1, await explain.innerHTML());
+    await shoot(p, 'ticket-sla-live-desktop');
+    // The board's card too, on a phone.
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    const q = await newPage(phone, errors);
+    await q.clock.install({ time: new Date(due - 2 * 60 * 1000) });
+    // Maria manages the desk: unassigned tickets' alerts reach her (in Swedish).
+    await signIn(q, base, 'maria@accord.demo');
+    await q.goto(`${base}/tickets?q=countdown`);
+    await q.locator('[data-testid=countdown][data-urgency=warning]').first().waitFor();
+    await shoot(q, 'tickets-sla-phone');
+    await q.goto(`${base}/board?q=countdown`);
+    await q.locator('.bcard [data-testid=countdown][data-urgency=warning]').first().waitFor();
+    await shoot(q, 'board-sla-phone');
+    await q.goto(`${base}/tickets/${number}`);
+    await q.locator('[data-testid=sla] [data-testid=countdown][data-urgency=warning]').first().waitFor();
+    await q.locator('[data-testid=sla-explain]').evaluate(d => { d.open = true; });
+    await q.locator('[data-testid=sla]').scrollIntoViewIfNeeded();
+    await shoot(q, 'ticket-sla-phone');
+    await q.goto(`${base}/notifications`);
+    await q.waitForSelector('main h1');
+    await shoot(q, 'notifications-phone');
+    const w = await q.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(w <= 390, `notifications page is ${w}px wide`);
+    await phone.close();
+    await p.goto(`${base}/board?q=countdown`);
+    await p.locator('.bcard [data-testid=countdown][data-urgency=breached]').first().waitFor();
+    await shoot(p, 'board-sla-desktop');
+    await ctx.close();
+    const mc = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-GB' });
+    const m = await newPage(mc, errors);
+    await signIn(m, base, 'maria@accord.demo');
+    await m.goto(`${base}/notifications`);
+    await m.waitForSelector('main h1');
+    await shoot(m, 'notifications-desktop');
+    // The desk's open tickets, most urgent first: red, amber and normal countdowns side by side.
+    await m.goto(`${base}/tickets?status=1,2,3,4,5&sort=due`);
+    await m.locator('[data-testid=countdown][data-urgency=breached]').first().waitFor();
+    await shoot(m, 'tickets-due-desktop');
+    await mc.close();
+  });
+
   await scenario('pages loaded in parallel all hydrate', async () => {
     const pages = await Promise.all(Array.from({ length: 6 }, () => newPage(ctxA, errors)));
     await Promise.all(pages.map(p => p.goto(`${base}/tickets/new`)));

@@ -47,6 +47,7 @@ strings!(
     nav_sla, sla_calendars, sla_policies, new_calendar, working_hours, hours_a_week, holidays, holidays_hint, day_hint, always_open, wd_mon, wd_tue, wd_wed, wd_thu, wd_fri, wd_sat, wd_sun, preview, preview_text, in_calendar_tz, in_your_tz, never_due, export_json, import_calendar, import_hint, import_json, import, version_n, used_by, not_used, no_calendars, no_policies, new_policy, calendar, goal_first, goal_next, goal_resolution, goals, goals_hint, pause_title, cat_new, cat_active, cat_waiting_customer, cat_waiting_third, warning_point, default_policy, is_default, customer_policy, policy_follow_default, sla_title, level_agreement_service, level_agreement, level_service, level_customer, level_default, cs_running, cs_paused, cs_met, cs_breached, due_at, due_was, used_of, stopped_at, no_sla, cycle_n, warned, pr_bad_time, pr_end_not_after_start, pr_unsorted, pr_overlap, pr_bad_date_line, pr_too_many, pr_bad_duration, pr_out_of_range, pr_no_working_time, pr_bad_file, day_closed,
     ev_sla_warning, ev_sla_breach, nav_notifications, notifications_title, no_notifications, mark_all_read, mark_read, unread_count, n_warning, n_due, n_was_due,
     sla_left, sla_overdue, sla_paused_left, col_sla, filter_sla, sla_breached_filter, sla_within_filter,
+    sla_explain, tl_rule, tl_counted, tl_paused, tl_closed, tl_holidays, tl_goal, tl_goals,
 );
 
 /// English.
@@ -326,6 +327,14 @@ pub static EN: Tr = Tr {
     filter_sla: "SLA",
     sla_breached_filter: "Breached",
     sla_within_filter: "Due within {d}",
+    sla_explain: "Why these times",
+    tl_rule: "{policy} (version {pv}) on {calendar} (version {cv}, {tz}); warned at {pct} % of a goal.",
+    tl_goals: "{priority}: first response {first}, resolution {resolution}",
+    tl_counted: "counted {d}",
+    tl_paused: "paused: {category}",
+    tl_closed: "{d} outside working hours not counted",
+    tl_holidays: "holidays: {list}",
+    tl_goal: "priority {priority}: goal {goal}",
 };
 
 /// Swedish.
@@ -605,6 +614,14 @@ pub static SV: Tr = Tr {
     filter_sla: "SLA",
     sla_breached_filter: "Överskridna",
     sla_within_filter: "Förfaller inom {d}",
+    sla_explain: "Varför dessa tider",
+    tl_rule: "{policy} (version {pv}) med {calendar} (version {cv}, {tz}); varning vid {pct} % av målet.",
+    tl_goals: "{priority}: första svar {first}, lösning {resolution}",
+    tl_counted: "räknade {d}",
+    tl_paused: "pausad: {category}",
+    tl_closed: "{d} utanför arbetstid räknades inte",
+    tl_holidays: "helgdagar: {list}",
+    tl_goal: "prioritet {priority}: mål {goal}",
 };
 
 /// Russian.
@@ -884,6 +901,14 @@ pub static RU: Tr = Tr {
     filter_sla: "SLA",
     sla_breached_filter: "Нарушенные",
     sla_within_filter: "Срок в течение {d}",
+    sla_explain: "Почему такие сроки",
+    tl_rule: "{policy} (версия {pv}), календарь {calendar} (версия {cv}, {tz}); предупреждение при {pct} % цели.",
+    tl_goals: "{priority}: первый ответ {first}, решение {resolution}",
+    tl_counted: "учтено {d}",
+    tl_paused: "пауза: {category}",
+    tl_closed: "{d} вне рабочего времени не учтено",
+    tl_holidays: "праздники: {list}",
+    tl_goal: "приоритет {priority}: цель {goal}",
 };
 
 /// Danish.
@@ -1163,6 +1188,14 @@ pub static DA: Tr = Tr {
     filter_sla: "SLA",
     sla_breached_filter: "Overskredne",
     sla_within_filter: "Forfalder inden for {d}",
+    sla_explain: "Hvorfor disse tider",
+    tl_rule: "{policy} (version {pv}) med {calendar} (version {cv}, {tz}); advarsel ved {pct} % af målet.",
+    tl_goals: "{priority}: første svar {first}, løsning {resolution}",
+    tl_counted: "talt {d}",
+    tl_paused: "på pause: {category}",
+    tl_closed: "{d} uden for arbejdstid ikke talt",
+    tl_holidays: "helligdage: {list}",
+    tl_goal: "prioritet {priority}: mål {goal}",
 };
 
 /// The strings of `lang`.
@@ -1192,6 +1225,19 @@ impl Tr {
             Priority::High => self.p_high,
             Priority::Normal => self.p_normal,
             Priority::Low => self.p_low,
+        }
+    }
+
+    /// A status category's name.
+    pub fn category(&self, c: crate::domain::StatusCategory) -> &'static str {
+        use crate::domain::StatusCategory as C;
+        match c {
+            C::New => self.cat_new,
+            C::Active => self.cat_active,
+            C::WaitingOnCustomer => self.cat_waiting_customer,
+            C::WaitingOnThirdParty => self.cat_waiting_third,
+            C::Resolved => self.st_resolved,
+            C::Closed => self.st_closed,
         }
     }
 

@@ -211,6 +211,8 @@ async fn run(t: TestDb, n: i64) {
         ("full text, one ticket", "q=4711".to_owned()),
         ("full text, prefix 'print*'", "q=print*".to_owned()),
         ("created in a month", "created_from=2026-01-01&created_to=2026-01-31".to_owned()),
+        ("sorted by SLA due", "sort=due".to_owned()),
+        ("SLA breached, open", "sla=breached&status=1,2,3,4,5".to_owned()),
     ];
     println!("{backend}: list page (POST /api/tickets/search, 50 rows + capped count where cheap), 200 requests each:");
     let mut all = Vec::new();

@@ -616,6 +616,55 @@ pub struct TicketSlaView {
     pub clocks: Vec<ClockView>,
     /// The working spans the live clocks count over.
     pub spans: Option<CalendarSpans>,
+    /// Why the clocks stand where they do.
+    pub explain: Option<SlaExplain>,
+}
+
+/// One stretch of a clock's life, running or paused.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TimelineSpan {
+    pub from: Shown,
+    pub to: Shown,
+    pub running: bool,
+    /// The ticket's status category in it (what paused it, when paused).
+    pub category: StatusCategory,
+    /// Business time it counted.
+    pub business_seconds: i64,
+    /// Running, but outside working hours: counted as nothing.
+    pub closed_seconds: i64,
+    /// Holidays inside it, named.
+    pub holidays: Vec<String>,
+}
+
+/// A priority switch that set a clock's goal.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GoalChange {
+    pub at: Shown,
+    pub priority: Priority,
+    pub goal_minutes: i64,
+}
+
+/// One clock cycle's life.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClockTimeline {
+    pub target: crate::sla::Target,
+    pub cycle: u32,
+    pub spans: Vec<TimelineSpan>,
+    pub goal_changes: Vec<GoalChange>,
+}
+
+/// Why a ticket's clocks stand where they do: the policy and calendar versions, the rule for
+/// its priority, and each cycle's timeline. Data only (no viewer's words), so the customer
+/// portal can show a simpler version of the same.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SlaExplain {
+    pub policy_version: i64,
+    pub calendar_version: i64,
+    pub calendar_timezone: String,
+    pub warning_percent: u8,
+    /// The current priority and its goals in minutes: first response, next response, resolution.
+    pub rule: Option<(Priority, i64, Option<i64>, i64)>,
+    pub timeline: Vec<ClockTimeline>,
 }
 
 #[cfg(test)]

@@ -71,13 +71,13 @@ fn Bell() -> impl IntoView {
             let label = format!("{} ({})", t.nav_notifications, fill(t.unread_count, &[("n", &n.to_string())]));
             view! {
                 <a href="/notifications" class="bell" class:has-unread=move || { n > 0 } title=label.clone() aria-label=label data-testid="bell">
-                    <span aria-hidden="true">"🔔"</span>
+                    <svg class="bell-icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9"/><path d="M10.3 21a1.94 1.94 0 0 0 3.4 0"/></svg>
                     <Show when=move || { n > 0 }><span class="count">{n}</span></Show>
                 </a>
             }
         })
     };
-    view! { <Transition fallback=move || view! { <a href="/notifications" class="bell" aria-label=t.nav_notifications><span aria-hidden="true">"🔔"</span></a> }>{count}</Transition> }
+    view! { <Transition fallback=move || view! { <a href="/notifications" class="bell" aria-label=t.nav_notifications><svg class="bell-icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9"/><path d="M10.3 21a1.94 1.94 0 0 0 3.4 0"/></svg></a> }>{count}</Transition> }
 }
 
 /// A translated message for an error from the server.
@@ -137,7 +137,7 @@ pub fn Countdown(c: SlaCountdown) -> impl IntoView {
     let c = StoredValue::new(c);
     let used = Memo::new(move |_| {
         let now = clock.now.get();
-        c.with_value(|c| clock.spans.with(|l| c.used_at(l.iter().find(|x| x.id == c.calendar).map(|x| &x.spans), now)))
+        c.with_value(|c| clock.spans.with(|l| c.used_at(l.iter().find(|x| x.id == c.calendar).map(|x| &x.spans), now.unwrap_or(c.at))))
     });
     let urgency = move || c.with_value(|c| c.urgency(used.get()));
     let class = move || {
@@ -154,10 +154,10 @@ pub fn Countdown(c: SlaCountdown) -> impl IntoView {
         Urgency::Breached => "breached",
     };
     let icon = move || match (urgency(), paused) {
-        (Urgency::Breached, _) => "⛔",
-        (_, true) => "⏸",
+        (Urgency::Breached, _) => "✖",
+        (_, true) => "‖",
         (Urgency::Warning, _) => "⚠",
-        (Urgency::Normal, _) => "⏱",
+        (Urgency::Normal, _) => "◷",
     };
     let text = move || {
         let left = goal - used.get();

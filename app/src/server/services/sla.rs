@@ -13,7 +13,8 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::{
     CalendarDoc, CalendarInput, CalendarSpans, CalendarSummary, CalendarView, ClockView, DuePreview, PolicyBody, PolicyCandidates, PolicyInput,
-    PolicyLevel, PolicySummary, PolicyView, Priority, Problem, Role, SlaCountdown, StatusCategory, TicketSlaView, resolve_policy,
+    ClockTimeline, GoalChange, PolicyLevel, PolicySummary, PolicyView, Priority, Problem, Role, SlaCountdown, SlaExplain, StatusCategory, TicketSlaView,
+    TimelineSpan, resolve_policy,
 };
 use crate::error::AppError;
 use crate::server::render::shown;
@@ -305,7 +306,7 @@ fn events(t: &store::ReplayTicketRow, rows: &[store::ReplayEventRow], categories
 /// The policy and calendar a ticket's clocks are computed with: for a resolved or closed
 /// ticket the versions it was computed with; otherwise the current ones of the policy that
 /// applies now.
-async fn inputs(db: &Db, ticket_id: i64, t: &store::ReplayTicketRow) -> Result<Option<(ClockSource<'static>, Policy, ZonedCalendar)>, AppError> {
+async fn inputs(db: &Db, ticket_id: i64, t: &store::ReplayTicketRow) -> Result<Option<(ClockSource<'static>, Policy, ZonedCalendar, CalendarDoc)>, AppError> {
     let done = matches!(StatusCategory::parse(&t.category), Ok(StatusCategory::Resolved | StatusCategory::Closed));
     let stored = store::ticket_sla(db, ticket_id).await?;
     let (policy_id, level, policy_version, body, calendar_version, cal_body) = match (done, stored.sla_policy_id, stored.sla_policy_version, stored.sla_calendar_version) {
@@ -323,10 +324,11 @@ async fn inputs(db: &Db, ticket_id: i64, t: &store::ReplayTicketRow) -> Result<O
         }
     };
     let body = policy_body(&body)?;
-    let cal = doc(&cal_body)?.calendar().map_err(internal)?;
+    let d = doc(&cal_body)?;
+    let cal = d.calendar().map_err(internal)?;
     let zoned = ZonedCalendar::new(&cal).map_err(internal)?;
     let policy = Policy { calendar: cal, targets: body.targets, pause: body.pause, warning_percent: body.warning_percent };
-    Ok(Some((ClockSource { policy_id, level: level.as_str(), policy_version, calendar_version }, policy, zoned)))
+    Ok(Some((ClockSource { policy_id, level: level.as_str(), policy_version, calendar_version }, policy, zoned, d)))
 }
 
 /// Computes a ticket's clocks from its events at `now` and stores them (or clears them when no
@@ -351,7 +353,7 @@ async fn categories(db: &Db) -> Result<Vec<(i64, StatusCategory)>, AppError> {
 async fn refresh_with(db: &Db, ticket_id: i64, now: DateTime<Utc>, categories: &[(i64, StatusCategory)]) -> Result<(), AppError> {
     let t = store::replay_ticket(db, ticket_id).await?;
     let now = crate::server::db::now_micros(now);
-    let Some((source, policy, cal)) = inputs(db, ticket_id, &t).await? else {
+    let Some((source, policy, cal, _)) = inputs(db, ticket_id, &t).await? else {
         store::save_clocks(db, ticket_id, t.sla_gen, None, &[], now).await?;
         return Ok(());
     };
@@ -561,10 +563,92 @@ pub async fn fire_due(db: &Db, now: DateTime<Utc>, limit: i64) -> Result<Fired, 
 /// itself when open, and always on a 24×7 calendar); none when no policy applies.
 async fn next_opening(db: &Db, ticket_id: i64, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, AppError> {
     let t = store::replay_ticket(db, ticket_id).await?;
-    let Some((_, _, cal)) = inputs(db, ticket_id, &t).await? else { return Ok(None) };
+    let Some((_, _, cal, _)) = inputs(db, ticket_id, &t).await? else { return Ok(None) };
     // One business second from `now` ends one second after the opening.
     let open = cal.due(now.timestamp(), 1).map_err(internal)? - 1;
     Ok(instant(open).ok())
+}
+
+/// The explain timeline of a ticket's clocks: replays its history now (the same function that
+/// computed the stored clocks) and describes each cycle's stretches, running or paused (and in
+/// which status category), the time outside working hours and the holidays each skipped, and
+/// the goal changes priority switches made. With the policy's rule for the current priority.
+async fn explain(db: &Db, actor: &Actor, ticket_id: i64, now: DateTime<Utc>) -> Result<Option<SlaExplain>, AppError> {
+    use chrono::Datelike;
+    let t = store::replay_ticket(db, ticket_id).await?;
+    let Some((source, policy, cal, doc)) = inputs(db, ticket_id, &t).await? else { return Ok(None) };
+    let rows = store::replay_events(db, ticket_id).await?;
+    let evs = events(&t, &rows, &categories(db).await?);
+    let at = now.timestamp().max(evs.last().map_or(0, |e| e.at));
+    let Ok(clocks) = replay(&policy, &cal, &evs, at) else { return Ok(None) };
+    let show = |s: i64| shown(instant(s).unwrap_or(now), actor.timezone, actor.language);
+    let tz = cal.tz();
+    let holidays_in = |from: i64, to: i64| -> Vec<String> {
+        let (Ok(a), Ok(b)) = (instant(from), instant((to - 1).max(from))) else { return Vec::new() };
+        let (mut d, last) = (a.with_timezone(&tz).date_naive(), b.with_timezone(&tz).date_naive());
+        let mut out = Vec::new();
+        while d <= last && out.len() < 10 {
+            if let Some(h) = doc.holidays.iter().find(|h| if h.yearly { (h.date.month(), h.date.day()) == (d.month(), d.day()) } else { h.date == d }) {
+                out.push(if h.name.is_empty() { d.format("%Y-%m-%d").to_string() } else { format!("{} ({})", h.name, d.format("%Y-%m-%d")) });
+            }
+            let Some(next) = d.succ_opt() else { break };
+            d = next;
+        }
+        out
+    };
+    let priority_changes: Vec<(i64, Priority)> = evs
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::Priority { priority } => Some((e.at, priority)),
+            _ => None,
+        })
+        .collect();
+    let timeline = clocks
+        .iter()
+        .map(|c| ClockTimeline {
+            target: c.target,
+            cycle: c.cycle,
+            spans: c
+                .spans
+                .iter()
+                .map(|s| {
+                    let running = s.kind == crate::sla::clock::SpanKind::Running;
+                    TimelineSpan {
+                        from: show(s.from),
+                        to: show(s.to),
+                        running,
+                        category: s.category,
+                        business_seconds: s.business,
+                        closed_seconds: if running { (s.to - s.from - s.business).max(0) } else { 0 },
+                        holidays: holidays_in(s.from, s.to),
+                    }
+                })
+                .collect(),
+            goal_changes: priority_changes
+                .iter()
+                .filter(|(when, _)| *when >= c.started_at && c.stopped_at.is_none_or(|s| *when <= s))
+                .filter_map(|(when, p)| {
+                    let g = policy.targets.get(p)?;
+                    let goal = match c.target {
+                        crate::sla::Target::FirstResponse => Some(g.first_response),
+                        crate::sla::Target::NextResponse => g.next_response,
+                        crate::sla::Target::Resolution => Some(g.resolution),
+                    }?;
+                    Some(GoalChange { at: show(*when), priority: *p, goal_minutes: goal })
+                })
+                .collect(),
+        })
+        .collect();
+    let priority = Priority::parse(&t.priority).unwrap_or(Priority::Normal);
+    let rule = policy.targets.get(&priority).map(|g| (priority, g.first_response, g.next_response, g.resolution));
+    Ok(Some(SlaExplain {
+        policy_version: source.policy_version,
+        calendar_version: source.calendar_version,
+        calendar_timezone: doc.timezone.clone(),
+        warning_percent: policy.warning_percent,
+        rule,
+        timeline,
+    }))
 }
 
 /// A ticket's SLA for the ticket page: its policy, where it came from, its clocks.
@@ -598,7 +682,7 @@ pub async fn ticket_sla(db: &Db, actor: &Actor, ticket_id: i64, now: DateTime<Ut
             })
         })
         .collect();
-    Ok(Some(TicketSlaView { policy_id: pid, policy_name: p.name, level, calendar_name: p.calendar_name, clocks, spans: spans.into_iter().next() }))
+    Ok(Some(TicketSlaView { policy_id: pid, policy_name: p.name, level, calendar_name: p.calendar_name, clocks, spans: spans.into_iter().next(), explain: explain(db, actor, ticket_id, now).await? }))
 }
 
 #[cfg(test)]
@@ -1023,6 +1107,55 @@ mod tests {
             let spans = &p.calendars[0].spans;
             let at = |m: i64| urgent.urgency(urgent.used_at(Some(spans), (t0() + TimeDelta::minutes(m)).timestamp()));
             assert_eq!((at(47), at(48), at(59), at(60)), (Urgency::Normal, Urgency::Warning, Urgency::Warning, Urgency::Breached));
+        })
+        .await;
+    }
+
+
+    #[tokio::test]
+    async fn the_timeline_explains_pauses_closed_hours_holidays_and_goal_changes() {
+        each_backend(|db| async move {
+            let d = desk(db).await;
+            let form = CalendarForm {
+                name: "Office".into(),
+                timezone: "UTC".into(),
+                mon: "09:00-17:00".into(),
+                tue: "09:00-17:00".into(),
+                wed: "09:00-17:00".into(),
+                thu: "09:00-17:00".into(),
+                fri: "09:00-17:00".into(),
+                holidays: "2026-12-02 Staff day".into(),
+                ..Default::default()
+            };
+            let office = create_calendar(&d.db, &d.boss, CalendarInput::try_from(form).unwrap(), t0()).await.unwrap();
+            let p = create_policy(&d.db, &d.boss, PolicyInput::try_from(policy_form("Office hours", office, "4h", false)).unwrap(), t0()).await.unwrap();
+            set_customer_policy(&d.db, &d.boss, d.customer, Some(p), t0()).await.unwrap();
+            // Tuesday 16:00, urgent; waiting on the customer 16:30–16:45; high from 16:45.
+            let opened = t0() + TimeDelta::hours(7);
+            let id = open(&d, opened).await;
+            set_status(&d, id, "waiting_customer", opened + TimeDelta::minutes(30)).await;
+            set_status(&d, id, "open", opened + TimeDelta::minutes(45)).await;
+            let version = tickets_store::get(&d.db, id).await.unwrap().version;
+            let edit = TicketEdit { version, title: None, description: None, status_id: None, priority: Some(Priority::High), assignee_id: None };
+            tickets::edit(&d.db, &d.boss, id, edit, opened + TimeDelta::minutes(45)).await.unwrap();
+            // Thursday 10:00: Wednesday was a holiday.
+            let now = t0() + TimeDelta::days(2) + TimeDelta::hours(1);
+            let e = ticket_sla(&d.db, &d.boss, id, now).await.unwrap().unwrap().explain.expect("explain");
+            assert_eq!((e.warning_percent, e.calendar_timezone.as_str()), (80, "UTC"));
+            assert_eq!(e.rule.map(|r| (r.0, r.1)), Some((Priority::High, 120)));
+            let res = e.timeline.iter().find(|c| c.target == crate::sla::Target::Resolution).unwrap();
+            let shape: Vec<_> = res.spans.iter().map(|s| (s.running, s.category, s.business_seconds, s.closed_seconds)).collect();
+            assert_eq!(
+                shape,
+                vec![
+                    (true, StatusCategory::New, 1800, 0),
+                    (false, StatusCategory::WaitingOnCustomer, 0, 0),
+                    // 16:45 Tuesday to 10:00 Thursday: 15m + 1h counted, the rest closed.
+                    (true, StatusCategory::Active, 4500, 41 * 3600 + 15 * 60 - 4500),
+                ]
+            );
+            assert_eq!(res.spans[2].holidays, vec!["Staff day (2026-12-02)".to_owned()]);
+            assert_eq!(res.goal_changes.iter().map(|g| (g.priority, g.goal_minutes)).collect::<Vec<_>>(), vec![(Priority::High, 16 * 60)]);
         })
         .await;
     }

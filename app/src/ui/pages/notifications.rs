@@ -58,7 +58,7 @@ fn Notice(n: NotificationView, mark: ServerAction<MarkNotificationsRead>) -> imp
     let t = use_tr();
     let (icon, label, class) = match n.kind {
         NoticeKind::SlaWarning => ("⚠", t.n_warning, "badge clock warn"),
-        NoticeKind::SlaBreach => ("⛔", t.cs_breached, "badge clock breached"),
+        NoticeKind::SlaBreach => ("✖", t.cs_breached, "badge clock breached"),
     };
     let target = n.target.map(|x| t.target(x)).unwrap_or_default();
     let due = n.due.as_ref().map(|d| {
@@ -78,7 +78,7 @@ fn Notice(n: NotificationView, mark: ServerAction<MarkNotificationsRead>) -> imp
             </div>
             <time class="muted" datetime=n.at.iso.clone()>{n.at.text.clone()}</time>
             <Show when=move || !read>
-                <button type="button" class="link" on:click=move |_| { mark.dispatch(MarkNotificationsRead { id: Some(id) }); }>{t.mark_read}</button>
+                <button type="button" class="button small mark" on:click=move |_| { mark.dispatch(MarkNotificationsRead { id: Some(id) }); }>{t.mark_read}</button>
             </Show>
         </li>
     }

@@ -9,7 +9,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::agents::list_agents;
 use crate::api::tickets::{AddComment, edit_ticket, get_ticket, list_statuses};
-use crate::domain::{AgentView, ClockView, EventKind, EventView, PolicyLevel, Priority, StatusView, TicketEditForm, TicketSlaView, TicketView, format_minutes};
+use crate::domain::{AgentView, ClockView, EventKind, EventView, PolicyLevel, Priority, SlaExplain, StatusView, TicketEditForm, TicketSlaView, TicketView, countdown_text, format_minutes};
 use crate::sla::{ClockState, Target};
 use crate::error::AppError;
 use crate::i18n::{Tr, fill};
@@ -529,14 +529,83 @@ fn SlaPanel(sla: Option<TicketSlaView>) -> impl IntoView {
         crate::ui::tick::use_page_clock().learn(std::slice::from_ref(s));
     }
     let clocks = sla.clocks.into_iter().map(|c| view! { <SlaClock c/> }).collect_view();
+    let explain = sla.explain.map(|e| view! { <Explain e policy=sla.policy_name.clone() calendar=sla.calendar_name.clone()/> });
     view! {
         <section class="card sla-panel" data-testid="sla">
             <h2>{t.sla_title}</h2>
             <p class="muted"><a href=format!("/admin/policies/{}", sla.policy_id)>{sla.policy_name}</a>" · "{level}" · "{sla.calendar_name}</p>
             <ul class="clocks">{clocks}</ul>
+            {explain}
         </section>
     }
     .into_any()
+}
+
+/// The explain timeline: the rule that set the goals, and for each clock cycle the stretches it
+/// ran and paused (and why), the hours outside working time and holidays it skipped, and the
+/// priority switches that changed its goal.
+#[component]
+fn Explain(e: SlaExplain, policy: String, calendar: String) -> impl IntoView {
+    let t = use_tr();
+    let rule = fill(t.tl_rule, &[
+        ("policy", &policy),
+        ("pv", &e.policy_version.to_string()),
+        ("calendar", &calendar),
+        ("cv", &e.calendar_version.to_string()),
+        ("tz", &e.calendar_timezone),
+        ("pct", &e.warning_percent.to_string()),
+    ]);
+    let goals = e.rule.map(|(p, first, _, resolution)| {
+        fill(t.tl_goals, &[("priority", t.priority(p)), ("first", &format_minutes(first)), ("resolution", &format_minutes(resolution))])
+    });
+    let clocks = e
+        .timeline
+        .into_iter()
+        .map(|c| {
+            let cycle = (c.target == Target::NextResponse).then(|| format!(" ({})", fill(t.cycle_n, &[("n", &c.cycle.to_string())])));
+            let mut items: Vec<(String, AnyView)> = c.spans.into_iter().map(|s| {
+                let mut what = if s.running { fill(t.tl_counted, &[("d", &countdown_text(s.business_seconds))]) } else { fill(t.tl_paused, &[("category", t.category(s.category))]) };
+                if s.closed_seconds > 0 {
+                    what.push_str(" · ");
+                    what.push_str(&fill(t.tl_closed, &[("d", &countdown_text(s.closed_seconds))]));
+                }
+                if !s.holidays.is_empty() {
+                    what.push_str(" · ");
+                    what.push_str(&fill(t.tl_holidays, &[("list", &s.holidays.join(", "))]));
+                }
+                let class = if s.running { "running" } else { "paused" };
+                (s.from.iso.clone(), view! {
+                    <li class=class>
+                        <span class="when"><time datetime=s.from.iso>{s.from.text}</time>" – "<time datetime=s.to.iso>{s.to.text}</time></span>
+                        <span class="what">{what}</span>
+                    </li>
+                }.into_any())
+            }).collect();
+            items.extend(c.goal_changes.into_iter().map(|g| (g.at.iso.clone(), view! {
+                <li class="change">
+                    <span class="when"><time datetime=g.at.iso>{g.at.text}</time></span>
+                    <span class="what">{fill(t.tl_goal, &[("priority", t.priority(g.priority)), ("goal", &format_minutes(g.goal_minutes))])}</span>
+                </li>
+            }.into_any())));
+            // By time; a switch at a stretch's start comes after the stretch it opened.
+            items.sort_by(|a, b| a.0.cmp(&b.0));
+            let items = items.into_iter().map(|(_, v)| v).collect_view();
+            view! {
+                <div class="timeline-clock" data-target=c.target.as_str()>
+                    <h3>{t.target(c.target)}{cycle}</h3>
+                    <ol class="timeline">{items}</ol>
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <details class="sla-explain" data-testid="sla-explain">
+            <summary>{t.sla_explain}</summary>
+            <p class="muted">{rule}</p>
+            {goals.map(|g| view! { <p class="muted">{g}</p> })}
+            {clocks}
+        </details>
+    }
 }
 
 #[component]
