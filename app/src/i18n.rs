@@ -47,7 +47,7 @@ strings!(
     nav_sla, sla_calendars, sla_policies, new_calendar, working_hours, hours_a_week, holidays, holidays_hint, day_hint, always_open, wd_mon, wd_tue, wd_wed, wd_thu, wd_fri, wd_sat, wd_sun, preview, preview_text, in_calendar_tz, in_your_tz, never_due, export_json, import_calendar, import_hint, import_json, import, version_n, used_by, not_used, no_calendars, no_policies, new_policy, calendar, goal_first, goal_next, goal_resolution, goals, goals_hint, pause_title, cat_new, cat_active, cat_waiting_customer, cat_waiting_third, warning_point, default_policy, is_default, customer_policy, policy_follow_default, sla_title, level_agreement_service, level_agreement, level_service, level_customer, level_default, cs_running, cs_paused, cs_met, cs_breached, due_at, due_was, used_of, stopped_at, no_sla, cycle_n, warned, pr_bad_time, pr_end_not_after_start, pr_unsorted, pr_overlap, pr_bad_date_line, pr_too_many, pr_bad_duration, pr_out_of_range, pr_no_working_time, pr_bad_file, day_closed,
     ev_sla_warning, ev_sla_breach, nav_notifications, notifications_title, no_notifications, mark_all_read, mark_read, unread_count, n_warning, n_due, n_was_due,
     sla_left, sla_overdue, sla_paused_left, col_sla, filter_sla, sla_breached_filter, sla_within_filter,
-    sla_explain, tl_rule, tl_counted, tl_paused, tl_closed, tl_holidays, tl_goal, tl_goals,
+    sla_explain, tl_rule, tl_counted, tl_paused, tl_closed, tl_holidays, tl_goal, tl_goals, count_one,
 );
 
 /// English.
@@ -335,6 +335,7 @@ pub static EN: Tr = Tr {
     tl_closed: "{d} outside working hours not counted",
     tl_holidays: "holidays: {list}",
     tl_goal: "priority {priority}: goal {goal}",
+    count_one: "1 ticket",
 };
 
 /// Swedish.
@@ -622,6 +623,7 @@ pub static SV: Tr = Tr {
     tl_closed: "{d} utanför arbetstid räknades inte",
     tl_holidays: "helgdagar: {list}",
     tl_goal: "prioritet {priority}: mål {goal}",
+    count_one: "1 ärende",
 };
 
 /// Russian.
@@ -909,6 +911,7 @@ pub static RU: Tr = Tr {
     tl_closed: "{d} вне рабочего времени не учтено",
     tl_holidays: "праздники: {list}",
     tl_goal: "приоритет {priority}: цель {goal}",
+    count_one: "Заявок: 1",
 };
 
 /// Danish.
@@ -1196,6 +1199,7 @@ pub static DA: Tr = Tr {
     tl_closed: "{d} uden for arbejdstid ikke talt",
     tl_holidays: "helligdage: {list}",
     tl_goal: "prioritet {priority}: mål {goal}",
+    count_one: "1 sag",
 };
 
 /// The strings of `lang`.

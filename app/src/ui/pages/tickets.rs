@@ -111,7 +111,11 @@ pub fn TicketListPage() -> impl IntoView {
 }
 
 fn count_text(t: &'static crate::i18n::Tr, n: i64) -> String {
-    if n > COUNT_CAP { t.count_many.to_owned() } else { fill(t.count_tickets, &[("n", &n.to_string())]) }
+    match n {
+        1 => t.count_one.to_owned(),
+        n if n > COUNT_CAP => t.count_many.to_owned(),
+        n => fill(t.count_tickets, &[("n", &n.to_string())]),
+    }
 }
 
 /// The count of a list whose page came without one (counting cost more than the page): asked
