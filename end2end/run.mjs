@@ -417,6 +417,27 @@ try {
     await sla.locator('li[data-target=first_response]').waitFor();
     await sla.locator('li[data-target=resolution]').waitFor();
     await shoot(a, 'ticket-sla-desktop');
+    // Nordhavn's open tickets switch terms in the background: their timeline and history say so.
+    // (Hosting tickets keep the 24×7 policy of their service, which beats the customer's.)
+    const open = await (await a.request.get(`${base}/api/v1/tickets?customer=1&status=1,2,3`)).json();
+    let switched = null;
+    for (const item of open.items) {
+      const t = await (await a.request.get(`${base}/api/v1/tickets/${item.number}`)).json();
+      if (!t.service || t.service[1] !== 'Hosting') { switched = item.number; break; }
+    }
+    let found = false;
+    for (let i = 0; i < 20 && !found; i++) {
+      await a.goto(`${base}/tickets/${switched}`);
+      found = await a.locator('[data-testid=sla-switches]').count() > 0;
+      if (!found) await a.waitForTimeout(500);
+    }
+    assert.ok(found, `no switch of terms shown on ${switched}`);
+    const explain = a.locator('[data-testid=sla-explain]');
+    await explain.evaluate(d => { d.open = true; });
+    assert.match(await explain.locator('[data-testid=sla-switches]').innerText(), /Standard version 1 .*to Nordic business version 1/s);
+    assert.match(await a.locator('ol.history').innerText(), /SLA terms switched from Standard version 1/);
+    await explain.locator('[data-testid=sla-switches]').scrollIntoViewIfNeeded();
+    await shoot(a, 'ticket-sla-terms-desktop');
   });
 
   await scenario('SLA countdown: agrees with the server\'s due instant, turns amber then red as time moves', async () => {
@@ -511,6 +532,54 @@ try {
     await Promise.all(pages.map(p => p.goto(`${base}/tickets/new`)));
     await Promise.all(pages.map(p => assertHydrated(p)));
     for (const p of pages) await p.close();
+  });
+
+  await scenario('service catalog: create a service; one in use is refused deletion and deactivated instead', async () => {
+    await a.goto(`${base}/admin/services`);
+    await a.waitForSelector('table[data-testid=services] tbody tr');
+    assert.ok(await a.locator('table[data-testid=services] tr:has-text("Hosting")').count() === 1);
+    await shoot(a, 'services-desktop');
+    await a.fill('input[name="form[name]"]', 'Database tuning');
+    await a.fill('input[name="form[category]"]', 'Professional services');
+    await a.fill('textarea[name="form[description]"]', 'Query reviews and index advice.');
+    await Promise.all([a.waitForURL(/\/admin\/services\/\d+$/), a.click('main button[type=submit]')]);
+    await a.waitForSelector('h1:has-text("Database tuning")');
+    // Hosting is named by demo tickets: deleting it is refused, with why and a way out.
+    await a.goto(`${base}/admin/services`);
+    await Promise.all([a.waitForURL(/\/admin\/services\/\d+$/), a.click('table[data-testid=services] a:has-text("Hosting")')]);
+    await a.waitForSelector('h1:has-text("Hosting")');
+    await a.click('[data-testid=delete-service]');
+    const refusal = a.locator('[data-testid=delete-refused]');
+    await refusal.waitFor();
+    assert.match(await refusal.innerText(), /cannot be deleted/);
+    await shoot(a, 'service-refused-desktop');
+    await refusal.locator('button').click();
+    await a.waitForSelector('h1 .badge:text-is("Deactivated")');
+    // Inactive: not offered on a new ticket; active again, it is.
+    await a.goto(`${base}/tickets/new`);
+    await assertHydrated(a);
+    assert.equal(await a.locator('select[name="form[service_id]"] option:has-text("Hosting")').count(), 0);
+    await a.goBack();
+    await a.waitForSelector('h1:has-text("Hosting")');
+    await a.click('[data-testid=toggle-service]');
+    await a.waitForSelector('h1 .badge:text-is("Active")');
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    const p = await newPage(phone, errors);
+    await signIn(p, base, 'admin@accord.demo');
+    await p.goto(`${base}/admin/services`);
+    await p.waitForSelector('table[data-testid=services] tbody tr');
+    await shoot(p, 'services-phone');
+    const w = await p.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(w <= 390, `services page is ${w}px wide`);
+    await p.click('table[data-testid=services] a:has-text("Hosting")');
+    await p.waitForSelector('h1:has-text("Hosting")');
+    await p.click('[data-testid=delete-service]');
+    await p.locator('[data-testid=delete-refused]').waitFor();
+    await p.locator('[data-testid=service-lifecycle]').scrollIntoViewIfNeeded();
+    await shoot(p, 'service-refused-phone');
+    const w2 = await p.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(w2 <= 390, `service page is ${w2}px wide`);
+    await phone.close();
   });
 
   await scenario('a phone sees cards, not a squeezed table', async () => {

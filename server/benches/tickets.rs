@@ -33,6 +33,7 @@ async fn run(t: TestDb, n: usize) {
             description: "Something **broke** again.\n\n- step one\n- step two".into(),
             priority: Priority::ALL[i % 4],
             assignee_id: if i % 3 == 0 { Some(admin) } else { None },
+            service_id: None,
         };
         tickets::create(&db, &actor, t, now).await.unwrap();
     }

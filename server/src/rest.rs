@@ -21,6 +21,7 @@ pub fn router() -> Router<AppState> {
         .route("/tickets/{id}/edit", patch(on_edit))
         .route("/tickets/{id}/comments", post(on_comment))
         .route("/customers", get(on_customers).post(on_create_customer))
+        .route("/services", get(on_services))
         .route("/calendars/{id}/export", get(on_export_calendar))
         .fallback(|| async { AppError::NotFound })
 }
@@ -87,6 +88,11 @@ async fn on_comment(State(s): State<AppState>, Extension(a): Extension<Actor>, P
 
 async fn on_customers(State(s): State<AppState>, Extension(a): Extension<Actor>) -> ApiResult<impl IntoResponse> {
     Ok(Json(customers::list(&s.db, &a).await?))
+}
+
+/// `GET /api/v1/services`: the catalog, inactive services too (`active` says which).
+async fn on_services(State(s): State<AppState>, Extension(a): Extension<Actor>) -> ApiResult<impl IntoResponse> {
+    Ok(Json(app::server::services::catalog::catalog(&s.db, &a).await?.services))
 }
 
 async fn on_create_customer(State(s): State<AppState>, Extension(a): Extension<Actor>, JsonBody(f): JsonBody<CustomerForm>) -> ApiResult<impl IntoResponse> {

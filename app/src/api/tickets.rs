@@ -91,7 +91,8 @@ pub async fn new_ticket_options() -> Result<TicketFormOptions, AppError> {
         let (s, a) = (app_state()?, actor()?);
         let customers = services::customers::choices(&s.db, &a).await?;
         let agents = services::agents::list(&s.db, &a).await?.into_iter().filter(|x| x.active).collect();
-        Ok(TicketFormOptions { customers, agents })
+        let services = services::catalog::active(&s.db, &a).await?.into_iter().map(|x| (x.id, x.name)).collect();
+        Ok(TicketFormOptions { customers, agents, services })
     }
     .await)
 }

@@ -2,11 +2,15 @@
 //! no cfg gates except the sqlx derives. Inputs are parsed once, at the boundary, into
 //! types that cannot hold a bad value.
 
+mod agreement;
+mod catalog;
 mod parse;
 mod query;
 mod sla;
 mod views;
 
+pub use agreement::*;
+pub use catalog::*;
 pub use parse::*;
 pub use query::*;
 pub use sla::*;
@@ -57,6 +61,9 @@ pub enum Problem {
     NoWorkingTime,
     /// A pasted or uploaded file that does not parse; holds the parser's explanation.
     BadFile(String),
+    /// Still named by this many tickets (and agreements): it cannot be deleted, only
+    /// deactivated.
+    InUse { tickets: i64, agreements: i64 },
 }
 
 impl std::fmt::Display for Problem {

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::{FieldError, Lang, Priority, Problem, Role};
 
 /// Trims `s` and checks its length in characters.
-fn text(field: &str, s: &str, min: usize, max: usize, errs: &mut Vec<FieldError>) -> String {
+pub(crate) fn text(field: &str, s: &str, min: usize, max: usize, errs: &mut Vec<FieldError>) -> String {
     let t = s.trim();
     let n = t.chars().count();
     if n == 0 && min > 0 {
@@ -20,7 +20,7 @@ fn text(field: &str, s: &str, min: usize, max: usize, errs: &mut Vec<FieldError>
 }
 
 /// Parses an optional id: empty means none.
-fn opt_id(field: &str, s: &str, errs: &mut Vec<FieldError>) -> Option<i64> {
+pub(crate) fn opt_id(field: &str, s: &str, errs: &mut Vec<FieldError>) -> Option<i64> {
     let t = s.trim();
     if t.is_empty() {
         return None;
@@ -56,7 +56,7 @@ fn enum_field<T>(field: &str, s: &str, parse: fn(&str) -> Result<T, Problem>, er
     }
 }
 
-fn done<T>(errs: Vec<FieldError>, v: impl FnOnce() -> T) -> Result<T, Vec<FieldError>> {
+pub(crate) fn done<T>(errs: Vec<FieldError>, v: impl FnOnce() -> T) -> Result<T, Vec<FieldError>> {
     if errs.is_empty() { Ok(v()) } else { Err(errs) }
 }
 
@@ -132,6 +132,9 @@ pub struct NewTicketForm {
     pub priority: String,
     #[serde(default)]
     pub assignee_id: String,
+    /// The service it is about, or empty.
+    #[serde(default)]
+    pub service_id: String,
 }
 
 /// A new ticket, checked.
@@ -143,6 +146,7 @@ pub struct NewTicket {
     pub description: String,
     pub priority: Priority,
     pub assignee_id: Option<i64>,
+    pub service_id: Option<i64>,
 }
 
 impl TryFrom<NewTicketForm> for NewTicket {
@@ -156,6 +160,7 @@ impl TryFrom<NewTicketForm> for NewTicket {
         let description = text("description", &f.description, 0, MAX_BODY, &mut errs);
         let priority = enum_field("priority", &f.priority, Priority::parse, &mut errs);
         let assignee_id = opt_id("assignee_id", &f.assignee_id, &mut errs);
+        let service_id = opt_id("service_id", &f.service_id, &mut errs);
         done(errs, || NewTicket {
             customer_id,
             requester_id,
@@ -163,6 +168,7 @@ impl TryFrom<NewTicketForm> for NewTicket {
             description,
             priority: priority.unwrap_or(Priority::Normal),
             assignee_id,
+            service_id,
         })
     }
 }
@@ -389,6 +395,7 @@ mod tests {
             description: "It **burns**".into(),
             priority: "high".into(),
             assignee_id: "".into(),
+            service_id: "".into(),
         }
     }
 

@@ -644,6 +644,29 @@ pub struct GoalChange {
     pub goal_minutes: i64,
 }
 
+/// A ticket's SLA terms at one time: the policy (by name now) and the versions of it and its
+/// calendar.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TermsRef {
+    pub policy_id: i64,
+    pub policy_name: String,
+    pub policy_version: i64,
+    pub calendar_version: i64,
+}
+
+/// A switch of a ticket's SLA terms: another policy applies (the customer's changed, an
+/// agreement began or ended), or its policy or calendar was edited. The clocks are then
+/// replayed under the new terms from the ticket's start: elapsed and paused time carry over,
+/// the goals are the new policy's. `to: None`: no policy applies any more.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TermsSwitch {
+    pub at: Shown,
+    pub from: Option<TermsRef>,
+    pub to: Option<TermsRef>,
+    /// The level that chose the new policy.
+    pub level: Option<PolicyLevel>,
+}
+
 /// One clock cycle's life.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ClockTimeline {
@@ -665,6 +688,8 @@ pub struct SlaExplain {
     /// The current priority and its goals in minutes: first response, next response, resolution.
     pub rule: Option<(Priority, i64, Option<i64>, i64)>,
     pub timeline: Vec<ClockTimeline>,
+    /// The switches of terms, oldest first.
+    pub switches: Vec<TermsSwitch>,
 }
 
 #[cfg(test)]

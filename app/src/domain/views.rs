@@ -152,6 +152,8 @@ pub enum EventKind {
     Attached { filename: String },
     /// An SLA clock reached its warning point (`breach: false`) or its due instant.
     Sla { target: crate::sla::Target, breach: bool },
+    /// The ticket's SLA terms switched (see [`crate::domain::TermsSwitch`]).
+    SlaTerms { from: Option<crate::domain::TermsRef>, to: Option<crate::domain::TermsRef>, level: Option<crate::domain::PolicyLevel> },
 }
 
 /// One entry of a ticket's history.
@@ -187,6 +189,8 @@ pub struct TicketView {
     pub can_edit: bool,
     /// Its SLA policy and clocks, when a policy applies.
     pub sla: Option<super::TicketSlaView>,
+    /// The service it is about: (id, name).
+    pub service: Option<(i64, String)>,
 }
 
 /// A customer's contact.
@@ -243,6 +247,8 @@ pub struct AgentView {
 pub struct TicketFormOptions {
     pub customers: Vec<CustomerChoice>,
     pub agents: Vec<AgentView>,
+    /// (id, name) of the active services.
+    pub services: Vec<(i64, String)>,
 }
 
 /// A customer with its contacts, for the new-ticket form.

@@ -172,6 +172,7 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<DemoOutcome, AppError> 
         customer_ids.push((id, contact_ids));
     }
     sla_setup(db, &customer_ids, start).await?;
+    let services = catalog_setup(db, start).await?;
     let statuses = tstore::statuses(db).await?;
     let mut rng = Lcg(20_261_123);
     let total = 300;
@@ -184,6 +185,8 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<DemoOutcome, AppError> 
         let priority = *rng.pick(&["urgent", "high", "high", "normal", "normal", "normal", "low", "low"][..]);
         let title = rng.pick(&SUBJECTS[..]).to_string();
         let description = rng.pick(&DETAILS[..]).to_string();
+        // Most tickets name the service they are about.
+        let service_id = if rng.below(4) == 0 { None } else { Some(*rng.pick(&services)) };
         let (tid, _) = tstore::insert(
             db,
             &NewTicketRow {
@@ -195,6 +198,7 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<DemoOutcome, AppError> 
                 requester_id: Some(requester),
                 assignee_id: None,
                 created_by: Some(creator.0),
+                service_id,
             },
             created,
         )
@@ -269,6 +273,37 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<DemoOutcome, AppError> 
     // Compute every demo ticket's SLA clocks as of now.
     while crate::server::services::sla::reapply_batch(db, now, 500).await? > 0 {}
     Ok(DemoOutcome::Loaded { tickets: total })
+}
+
+/// The service catalog: what the demo company sells support for (one retired offer kept for
+/// the record).
+const SERVICES: [(&str, &str, &str, bool); 5] = [
+    ("Hosting", "Operations", "Managed servers, databases and the network between them, watched around the clock.", true),
+    ("Backup & restore", "Operations", "Nightly backups, restore tests every quarter and restores on request.", true),
+    ("Retail POS support", "Product support", "The point-of-sale software: installation, updates, questions and faults.", true),
+    ("Consulting hours", "Professional services", "Planned work by the hour: changes, integrations, training.", true),
+    ("Legacy mail relay", "Operations", "The old SMTP relay, replaced by hosted mail; kept for its history.", false),
+];
+
+async fn catalog_setup(db: &Db, at: DateTime<Utc>) -> Result<Vec<i64>, AppError> {
+    use crate::server::store::services::{self, ServiceWrite};
+    let existing = services::list(db, false, 100).await?;
+    if !existing.is_empty() {
+        return Ok(existing.into_iter().filter(|s| s.active).map(|s| s.id).collect());
+    }
+    // Hosting is watched around the clock: its tickets fall under the 24×7 policy, whoever asks.
+    let around_the_clock = crate::server::store::sla::policies(db).await?.into_iter().find(|p| p.name == "Premium 24×7").map(|p| p.id);
+    let mut ids = Vec::new();
+    for (name, category, description, active) in SERVICES {
+        let sla_policy_id = if name == "Hosting" { around_the_clock } else { None };
+        let id = services::insert(db, ServiceWrite { name, description, category, sla_policy_id }, at).await?;
+        if active {
+            ids.push(id);
+        } else {
+            services::set_active(db, id, false, at).await?;
+        }
+    }
+    Ok(ids)
 }
 
 const CUSTOMER_REPLIES: [&str; 4] = [

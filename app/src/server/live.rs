@@ -153,6 +153,7 @@ mod tests {
                     requester_id: None,
                     assignee_id: None,
                     created_by: Some(agent),
+                    service_id: None,
                 },
                 crate::server::db::now_micros(now),
             )

@@ -32,6 +32,7 @@ pub fn Page(children: Children) -> impl IntoView {
                 <a href="/tickets">{t.nav_tickets}</a>
                 <a href="/board">{t.nav_board}</a>
                 <a href="/customers">{t.nav_customers}</a>
+                <a href="/admin/services">{t.nav_services}</a>
                 <a href="/admin/policies">{t.nav_sla}</a>
                 <Show when=move || is_admin>
                     <a href="/admin/agents">{t.nav_agents}</a>
@@ -308,4 +309,11 @@ pub fn set_status(_code: u16) {
     if let (Some(r), Ok(code)) = (use_context::<leptos_axum::ResponseOptions>(), http::StatusCode::from_u16(_code)) {
         r.set_status(code);
     }
+}
+
+/// The page's numeric `:id` route parameter (0 when it is missing or not a number, which the
+/// server answers with "not found").
+pub fn use_id_param() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
+    let params = leptos_router::hooks::use_params_map();
+    move || params.read().get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0)
 }

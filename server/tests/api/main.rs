@@ -6,6 +6,7 @@ mod auth;
 mod board;
 mod notifications;
 mod pages;
+mod services;
 mod sla_cli;
 mod startup;
 mod tickets;

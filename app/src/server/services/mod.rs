@@ -4,6 +4,7 @@
 
 pub mod agents;
 pub mod auth;
+pub mod catalog;
 pub mod customers;
 pub mod notifications;
 pub mod sla;

@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::{
     CalendarDoc, CalendarInput, CalendarSpans, CalendarSummary, CalendarView, ClockView, DuePreview, PolicyBody, PolicyCandidates, PolicyInput,
-    ClockTimeline, GoalChange, PolicyLevel, PolicySummary, PolicyView, Priority, Problem, Role, SlaCountdown, SlaExplain, StatusCategory, TicketSlaView,
+    ClockTimeline, GoalChange, PolicyLevel, TermsRef, TermsSwitch, PolicySummary, PolicyView, Priority, Problem, Role, SlaCountdown, SlaExplain, StatusCategory, TicketSlaView,
     TimelineSpan, resolve_policy,
 };
 use crate::error::AppError;
@@ -254,9 +254,14 @@ pub async fn set_customer_policy(db: &Db, actor: &Actor, customer_id: i64, polic
     Ok(())
 }
 
-/// The policy levels that exist today for a customer (agreements and services join later).
-async fn candidates(db: &Db, customer_id: i64) -> Result<PolicyCandidates, AppError> {
-    Ok(PolicyCandidates { customer: store::customer_policy(db, customer_id).await?, default: store::default_policy(db).await?, ..Default::default() })
+/// The policy levels that exist today for a ticket of a customer about a service (agreements
+/// join later). A deactivated service keeps its policy for the tickets that name it.
+async fn candidates(db: &Db, customer_id: i64, service_id: Option<i64>) -> Result<PolicyCandidates, AppError> {
+    let service = match service_id {
+        Some(id) => crate::server::store::services::get(db, id).await?.sla_policy_id,
+        None => None,
+    };
+    Ok(PolicyCandidates { service, customer: store::customer_policy(db, customer_id).await?, default: store::default_policy(db).await?, ..Default::default() })
 }
 
 /// A ticket's history as replay events. Tickets made before events existed (or by bulk
@@ -317,7 +322,7 @@ async fn inputs(db: &Db, ticket_id: i64, t: &store::ReplayTicketRow) -> Result<O
             (pid, level, pv, body, cv, cal_body)
         }
         _ => {
-            let Some((pid, level)) = resolve_policy(&candidates(db, t.customer_id).await?) else { return Ok(None) };
+            let Some((pid, level)) = resolve_policy(&candidates(db, t.customer_id, t.service_id).await?) else { return Ok(None) };
             let p = store::policy(db, pid).await?;
             let c = store::calendar(db, p.calendar_id).await?;
             (pid, level, p.version, p.body, c.version, c.body)
@@ -603,13 +608,21 @@ async fn explain(db: &Db, actor: &Actor, ticket_id: i64, now: DateTime<Utc>) -> 
             _ => None,
         })
         .collect();
+    // A clock started this very second has no stretch yet: show the one it is in, empty.
+    let current = StatusCategory::parse(&t.category).unwrap_or(StatusCategory::New);
+    let opening = |c: &crate::sla::clock::Clock| crate::sla::clock::ClockSpan {
+        from: c.started_at,
+        to: c.stopped_at.unwrap_or(at).max(c.started_at),
+        kind: crate::sla::clock::SpanKind::Running,
+        category: current,
+        business: 0,
+    };
     let timeline = clocks
         .iter()
         .map(|c| ClockTimeline {
             target: c.target,
             cycle: c.cycle,
-            spans: c
-                .spans
+            spans: (if c.spans.is_empty() { vec![opening(c)] } else { c.spans.clone() })
                 .iter()
                 .map(|s| {
                     let running = s.kind == crate::sla::clock::SpanKind::Running;
@@ -641,6 +654,14 @@ async fn explain(db: &Db, actor: &Actor, ticket_id: i64, now: DateTime<Utc>) -> 
         .collect();
     let priority = Priority::parse(&t.priority).unwrap_or(Priority::Normal);
     let rule = policy.targets.get(&priority).map(|g| (priority, g.first_response, g.next_response, g.resolution));
+    let names = policy_names(db).await?;
+    let switches = rows
+        .iter()
+        .filter_map(|r| match terms_switch(&names, &r.kind, r.field.as_deref(), r.old_value.as_deref(), r.new_value.as_deref()) {
+            Some(crate::domain::EventKind::SlaTerms { from, to, level }) => Some(TermsSwitch { at: shown(r.at, actor.timezone, actor.language), from, to, level }),
+            _ => None,
+        })
+        .collect();
     Ok(Some(SlaExplain {
         policy_version: source.policy_version,
         calendar_version: source.calendar_version,
@@ -648,7 +669,30 @@ async fn explain(db: &Db, actor: &Actor, ticket_id: i64, now: DateTime<Utc>) -> 
         warning_percent: policy.warning_percent,
         rule,
         timeline,
+        switches,
     }))
+}
+
+/// Every policy's current name, for history entries that name policies by id.
+///
+/// # Errors
+/// Database errors.
+pub async fn policy_names(db: &Db) -> Result<Vec<(i64, String)>, AppError> {
+    Ok(store::policies(db).await?.into_iter().map(|p| (p.id, p.name)).collect())
+}
+
+/// A history row as a switch of SLA terms, when it is one (`sla_terms`, written by
+/// [`store::save_clocks`]).
+pub fn terms_switch(names: &[(i64, String)], kind: &str, field: Option<&str>, old: Option<&str>, new: Option<&str>) -> Option<crate::domain::EventKind> {
+    if kind != "sla_terms" {
+        return None;
+    }
+    let terms = |v: Option<&str>| {
+        let (policy_id, policy_version, calendar_version) = store::parse_terms(v?)?;
+        let policy_name = names.iter().find(|(id, _)| *id == policy_id).map_or_else(|| format!("#{policy_id}"), |(_, n)| n.clone());
+        Some(TermsRef { policy_id, policy_name, policy_version, calendar_version })
+    };
+    Some(crate::domain::EventKind::SlaTerms { from: terms(old), to: terms(new), level: field.and_then(PolicyLevel::parse) })
 }
 
 /// A ticket's SLA for the ticket page: its policy, where it came from, its clocks.
@@ -758,7 +802,7 @@ mod tests {
     }
 
     async fn open(d: &Desk, at: DateTime<Utc>) -> i64 {
-        let t = NewTicket { customer_id: d.customer, requester_id: None, title: "VPN down".into(), description: String::new(), priority: Priority::Urgent, assignee_id: None };
+        let t = NewTicket { customer_id: d.customer, requester_id: None, title: "VPN down".into(), description: String::new(), priority: Priority::Urgent, assignee_id: None, service_id: None };
         tickets::create(&d.db, &d.boss, t, at).await.unwrap().0
     }
 
@@ -977,7 +1021,7 @@ mod tests {
                 invite_expires_at: None,
             };
             let eve = agents::insert(&d.db, &row, t0()).await.unwrap();
-            let t = NewTicket { customer_id: d.customer, requester_id: None, title: "Mail".into(), description: String::new(), priority: Priority::Urgent, assignee_id: Some(eve) };
+            let t = NewTicket { customer_id: d.customer, requester_id: None, title: "Mail".into(), description: String::new(), priority: Priority::Urgent, assignee_id: Some(eve), service_id: None };
             let id = tickets::create(&d.db, &d.boss, t, t0()).await.unwrap().0;
             // Answered in time; then waiting on the customer (resolution paused).
             tickets::comment(&d.db, &d.boss, id, NewComment { body: "On it".into(), internal: false }, t0() + TimeDelta::minutes(10)).await.unwrap();
@@ -1064,7 +1108,7 @@ mod tests {
             // Due first: urgent (1h), high (2h), normal (4h); then two resolved (no due at all).
             let mut ids = Vec::new();
             for (i, p) in [Priority::Normal, Priority::Urgent, Priority::High, Priority::Low, Priority::Low].into_iter().enumerate() {
-                let t = NewTicket { customer_id: d.customer, requester_id: None, title: format!("T{i}"), description: String::new(), priority: p, assignee_id: None };
+                let t = NewTicket { customer_id: d.customer, requester_id: None, title: format!("T{i}"), description: String::new(), priority: p, assignee_id: None, service_id: None };
                 ids.push(tickets::create(&d.db, &d.boss, t, t0()).await.unwrap().0);
             }
             set_status(&d, ids[3], "resolved", t0() + TimeDelta::minutes(1)).await;
@@ -1111,6 +1155,98 @@ mod tests {
         .await;
     }
 
+
+    #[tokio::test]
+    async fn a_switch_of_terms_lands_in_the_history_and_the_timeline_once_each() {
+        each_backend(|db| async move {
+            let d = desk(db).await;
+            let id = open(&d, t0()).await;
+            // Opened this very second: each clock shows the stretch it has just begun.
+            let e = ticket_sla(&d.db, &d.boss, id, t0()).await.unwrap().unwrap().explain.unwrap();
+            assert!(e.timeline.iter().all(|c| c.spans.len() == 1 && c.spans[0].running && c.spans[0].business_seconds == 0), "{:?}", e.timeline);
+            // Recomputed under the same terms: nothing to record.
+            refresh_ticket(&d.db, id, t0() + TimeDelta::minutes(5)).await.unwrap();
+            let gold = create_policy(&d.db, &d.boss, PolicyInput::try_from(policy_form("Gold", d.calendar, "15m", false)).unwrap(), t0()).await.unwrap();
+            set_customer_policy(&d.db, &d.boss, d.customer, Some(gold), t0() + TimeDelta::minutes(10)).await.unwrap();
+            reapply_batch(&d.db, t0() + TimeDelta::minutes(10), 100).await.unwrap();
+            refresh_ticket(&d.db, id, t0() + TimeDelta::minutes(11)).await.unwrap();
+            update_policy(&d.db, &d.boss, gold, PolicyInput::try_from(policy_form("Gold", d.calendar, "30m", false)).unwrap(), t0() + TimeDelta::minutes(20))
+                .await
+                .unwrap();
+            reapply_batch(&d.db, t0() + TimeDelta::minutes(20), 100).await.unwrap();
+            // Elapsed time carries over: 20 minutes used of the new 30-minute goal.
+            let fr = clock(&d, id, "first_response").await;
+            assert_eq!((fr.goal_minutes, fr.due_at), (30, Some(t0() + TimeDelta::minutes(30))));
+            let e = ticket_sla(&d.db, &d.boss, id, t0() + TimeDelta::minutes(21)).await.unwrap().unwrap().explain.unwrap();
+            let terms = |r: &Option<TermsRef>| r.as_ref().map(|r| (r.policy_name.clone(), r.policy_version, r.calendar_version));
+            let switches: Vec<_> = e.switches.iter().map(|w| (terms(&w.from), terms(&w.to), w.level)).collect();
+            assert_eq!(
+                switches,
+                vec![
+                    (Some(("Standard".into(), 1, 1)), Some(("Gold".into(), 1, 1)), Some(PolicyLevel::Customer)),
+                    (Some(("Gold".into(), 1, 1)), Some(("Gold".into(), 2, 1)), Some(PolicyLevel::Customer)),
+                ]
+            );
+            assert_eq!(e.switches[0].at.iso, shown(t0() + TimeDelta::minutes(10), d.boss.timezone, d.boss.language).iso);
+            // The ticket's history says the same.
+            let v = tickets::view_by_id(&d.db, &d.boss, id).await.unwrap();
+            let in_history = v.events.iter().filter(|e| matches!(e.kind, crate::domain::EventKind::SlaTerms { .. })).count();
+            assert_eq!(in_history, 2);
+            // Back to the default, then no policy at all (the default is no longer one).
+            let last_switch = || async { tickets_store::events(&d.db, id).await.unwrap().into_iter().filter(|e| e.kind == "sla_terms").last().unwrap() };
+            set_customer_policy(&d.db, &d.boss, d.customer, None, t0() + TimeDelta::minutes(30)).await.unwrap();
+            reapply_batch(&d.db, t0() + TimeDelta::minutes(30), 100).await.unwrap();
+            let last = last_switch().await;
+            assert_eq!((last.old_value, last.new_value), (Some(store::terms_value(gold, 2, 1)), Some(store::terms_value(d.policy, 1, 1))));
+            update_policy(&d.db, &d.boss, d.policy, PolicyInput::try_from(policy_form("Standard", d.calendar, "1h", false)).unwrap(), t0() + TimeDelta::minutes(40))
+                .await
+                .unwrap();
+            reapply_batch(&d.db, t0() + TimeDelta::minutes(40), 100).await.unwrap();
+            let last = last_switch().await;
+            assert_eq!((last.old_value, last.new_value), (Some(store::terms_value(d.policy, 1, 1)), None));
+            assert!(store::clocks(&d.db, id).await.unwrap().is_empty());
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn a_services_policy_wins_over_the_customers_and_its_change_reaches_open_tickets() {
+        use crate::domain::ServiceInput;
+        use crate::server::services::catalog;
+        each_backend(|db| async move {
+            let d = desk(db).await;
+            let gold = create_policy(&d.db, &d.boss, PolicyInput::try_from(policy_form("Gold", d.calendar, "15m", false)).unwrap(), t0()).await.unwrap();
+            let silver = create_policy(&d.db, &d.boss, PolicyInput::try_from(policy_form("Silver", d.calendar, "30m", false)).unwrap(), t0()).await.unwrap();
+            set_customer_policy(&d.db, &d.boss, d.customer, Some(silver), t0()).await.unwrap();
+            let hosting = ServiceInput { name: "Hosting".into(), description: String::new(), category: "Operations".into(), sla_policy_id: Some(gold) };
+            let svc = catalog::create(&d.db, &d.boss, hosting.clone(), t0()).await.unwrap();
+            let about = |service_id| NewTicket { customer_id: d.customer, requester_id: None, title: "Site down".into(), description: String::new(), priority: Priority::Urgent, assignee_id: None, service_id };
+            let (with, _) = tickets::create(&d.db, &d.boss, about(Some(svc)), t0()).await.unwrap();
+            let (without, _) = tickets::create(&d.db, &d.boss, about(None), t0()).await.unwrap();
+            let terms = |id| {
+                let db = d.db.clone();
+                let boss = d.boss.clone();
+                async move {
+                    let v = ticket_sla(&db, &boss, id, t0()).await.unwrap().unwrap();
+                    (v.policy_name, v.level, v.clocks.iter().find(|c| c.target == crate::sla::Target::FirstResponse).map(|c| c.goal_minutes))
+                }
+            };
+            assert_eq!(terms(with).await, ("Gold".into(), PolicyLevel::Service, Some(15)));
+            assert_eq!(terms(without).await, ("Silver".into(), PolicyLevel::Customer, Some(30)));
+            assert_eq!(tickets::view_by_id(&d.db, &d.boss, with).await.unwrap().service, Some((svc, "Hosting".into())));
+            // The service loses its own policy: its open tickets fall back to the customer's.
+            catalog::update(&d.db, &d.boss, svc, ServiceInput { sla_policy_id: None, ..hosting }, t0() + TimeDelta::minutes(5)).await.unwrap();
+            reapply_batch(&d.db, t0() + TimeDelta::minutes(5), 100).await.unwrap();
+            assert_eq!(terms(with).await, ("Silver".into(), PolicyLevel::Customer, Some(30)));
+            // An inactive service is offered for nothing new.
+            catalog::set_active(&d.db, &d.boss, svc, false, t0()).await.unwrap();
+            let refused = tickets::create(&d.db, &d.boss, about(Some(svc)), t0()).await.unwrap_err();
+            assert_eq!(refused.field("service_id"), Some(Problem::NotAvailable));
+            let unknown = tickets::create(&d.db, &d.boss, about(Some(svc + 100)), t0()).await.unwrap_err();
+            assert_eq!(unknown.field("service_id"), Some(Problem::NotAvailable));
+        })
+        .await;
+    }
 
     #[tokio::test]
     async fn the_timeline_explains_pauses_closed_hours_holidays_and_goal_changes() {

@@ -237,6 +237,13 @@ pub async fn create(db: &Db, actor: &Actor, t: NewTicket, now: DateTime<Utc>) ->
         }
     }
     check_assignee(db, actor, t.assignee_id).await?;
+    if let Some(sid) = t.service_id {
+        match crate::server::store::services::get(db, sid).await {
+            Ok(s) if s.active => {}
+            Ok(_) | Err(sqlx::Error::RowNotFound) => return Err(AppError::invalid("service_id", Problem::NotAvailable)),
+            Err(e) => return Err(e.into()),
+        }
+    }
     let status = store::statuses(db).await?.into_iter().next().ok_or(AppError::Internal)?;
     let (id, number) = store::insert(
         db,
@@ -249,6 +256,7 @@ pub async fn create(db: &Db, actor: &Actor, t: NewTicket, now: DateTime<Utc>) ->
             requester_id: t.requester_id,
             assignee_id: t.assignee_id,
             created_by: Some(actor.id),
+            service_id: t.service_id,
         },
         crate::server::db::now_micros(now),
     )
@@ -305,6 +313,7 @@ async fn view(db: &Db, actor: &Actor, row: TicketRow) -> Result<TicketView, AppE
             attachments: attachments.iter().filter(|a| a.comment_id == Some(c.id)).map(attachment_view).collect(),
         })
         .collect();
+    let policy_names = super::sla::policy_names(db).await?;
     let events = store::events(db, row.id)
         .await?
         .into_iter()
@@ -317,6 +326,8 @@ async fn view(db: &Db, actor: &Actor, row: TicketRow) -> Result<TicketView, AppE
                 "noted" => EventKind::Commented { internal: true },
                 "customer_replied" => EventKind::Commented { internal: false },
                 "attached" => EventKind::Attached { filename: e.new_value.unwrap_or_default() },
+                "sla_terms" => super::sla::terms_switch(&policy_names, &e.kind, e.field.as_deref(), e.old_value.as_deref(), e.new_value.as_deref())
+                    .unwrap_or(EventKind::Created),
                 kind @ ("sla_warning" | "sla_breach") => match crate::sla::Target::ALL.into_iter().find(|t| Some(t.as_str()) == e.field.as_deref()) {
                     Some(target) => EventKind::Sla { target, breach: kind == "sla_breach" },
                     None => EventKind::Changed { field: e.field.unwrap_or_default(), old: None, new: None },
@@ -339,7 +350,12 @@ async fn view(db: &Db, actor: &Actor, row: TicketRow) -> Result<TicketView, AppE
         None => None,
     };
     let sla = super::sla::ticket_sla(db, actor, row.id, chrono::Utc::now()).await?;
+    let service = match row.service_id {
+        Some(id) => crate::server::store::services::get(db, id).await.ok().map(|s| (s.id, s.name)),
+        None => None,
+    };
     Ok(TicketView {
+        service,
         id: row.id,
         number: display_number(row.number),
         title: row.title.clone(),

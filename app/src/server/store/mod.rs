@@ -7,6 +7,7 @@ pub mod alerts;
 pub mod customers;
 pub mod sessions;
 pub mod search;
+pub mod services;
 pub mod settings;
 pub mod sla;
 pub mod tickets;

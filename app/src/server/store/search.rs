@@ -43,14 +43,9 @@ pub struct Search {
     /// them, instead of walking the sort's index and testing each row. See [`plan`].
     pub text_first: bool,
     /// SQLite, sorted by `updated` with words and nothing else: the page walks the full-text
-    /// index itself, newest first (it is keyed by updated second and id, migration 0007), and
-    /// stops after a page. Within one second, tickets follow their ids. See [`plan`].
+    /// index itself, newest first (it is keyed by the update sequence, which is in updated
+    /// order, migration 0010), and stops after a page. See [`plan`].
     pub walk_text: bool,
-}
-
-/// The full-text index's key of a ticket on SQLite: its updated second and id (migration 0007).
-fn updated_key(updated: DateTime<Utc>, id: i64) -> i64 {
-    (updated.timestamp() << 31) | id
 }
 
 enum Bind {
@@ -210,9 +205,9 @@ fn where_clause(db: &Db, s: &Search, with_cursor: bool) -> Option<Sql> {
                 if s.walk_text {
                     q.conds.push(format!("f.tickets_fts MATCH {p}"));
                 } else if s.probe_text {
-                    q.conds.push(format!("EXISTS (SELECT 1 FROM tickets_fts f WHERE f.tickets_fts MATCH {p} AND f.rowid = t.updated_key)"));
+                    q.conds.push(format!("EXISTS (SELECT 1 FROM tickets_fts f WHERE f.tickets_fts MATCH {p} AND f.rowid = t.update_seq)"));
                 } else {
-                    q.conds.push(format!("{plus}t.updated_key IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH {p})"));
+                    q.conds.push(format!("{plus}t.update_seq IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH {p})"));
                 }
             }
             Db::Postgres(_) => {
@@ -247,9 +242,15 @@ fn where_clause(db: &Db, s: &Search, with_cursor: bool) -> Option<Sql> {
     }
     if with_cursor {
         if let (true, Some((value, id))) = (s.walk_text, &s.after) {
+            // The sequence is in updated order: the page goes on from the nearest ticket past
+            // the cursor (the cursor's own ticket may have moved since).
             if let Some(Bind::T(v)) = sort_expr(db, SortKey::Updated).1(value) {
-                let p = q.param(Bind::I(updated_key(v, *id)));
-                q.conds.push(format!("f.rowid {} {p}", if s.desc { "<" } else { ">" }));
+                let pv = q.param(Bind::T(v));
+                let pi = q.param(Bind::I(*id));
+                let (op, dir) = if s.desc { ("<", "DESC") } else { (">", "ASC") };
+                q.conds.push(format!(
+                    "f.rowid {op}= (SELECT update_seq FROM tickets WHERE (updated_at, id) {op} ({pv}, {pi}) ORDER BY updated_at {dir}, id {dir} LIMIT 1)"
+                ));
             }
         } else if let Some((value, id)) = &s.after {
             let (expr, parse) = sort_expr(db, s.sort);
@@ -287,7 +288,7 @@ fn from(db: &Db, s: &Search) -> &'static str {
             CROSS JOIN statuses s ON s.id = t.status_id
             LEFT JOIN agents a ON a.id = t.assignee_id",
         Db::Sqlite(_) if s.walk_text => "FROM tickets_fts f
-            CROSS JOIN tickets t ON t.updated_key = f.rowid
+            CROSS JOIN tickets t ON t.update_seq = f.rowid
             CROSS JOIN customers c ON c.id = t.customer_id
             CROSS JOIN statuses s ON s.id = t.status_id
             LEFT JOIN agents a ON a.id = t.assignee_id",
@@ -304,7 +305,7 @@ fn from(db: &Db, s: &Search) -> &'static str {
 
 const COLUMNS: &str = "SELECT t.id, t.number, t.title, t.description, t.priority, t.customer_id, c.name AS customer_name,
     t.requester_id, t.assignee_id, a.name AS assignee_name, t.version, t.created_at, t.updated_at,
-    s.id AS status_id, s.name AS status_name, s.category AS status_category, s.system_key AS status_key, t.sla_due_at";
+    s.id AS status_id, s.name AS status_name, s.category AS status_category, s.system_key AS status_key, t.sla_due_at, t.service_id";
 
 /// Binds a list query's values. The statement is not kept prepared: PostgreSQL then plans each
 /// search for its own values. A kept statement gets a generic plan after five runs, which knows
@@ -439,12 +440,12 @@ pub async fn plan(db: &Db, s: &Search, cap: i64) -> Result<Plan, sqlx::Error> {
         || others.assignee.is_some()
         || others.customer_id.is_some()
         || [others.created_from, others.created_before, others.updated_from, others.updated_before, others.due_after, others.due_until].iter().any(Option::is_some);
-    if !narrowed && s.sort == SortKey::Updated {
+    if !narrowed && s.sort == SortKey::Updated && in_update_order(p).await? {
         return Ok(Plan { total: Some(matches), many: true, probe_text: false, text_first: false, walk_text: true });
     }
     // How many tickets (in the index's order) hold the first `cap + 1` matches.
     let span = PROBE_SPAN * (cap + 1);
-    let within: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM (SELECT 1 FROM tickets WHERE updated_key <= $1 LIMIT $2)")
+    let within: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM (SELECT 1 FROM tickets WHERE update_seq <= $1 LIMIT $2)")
         .bind(last.unwrap_or(i64::MAX))
         .bind(span + 1)
         .persistent(false)
@@ -457,6 +458,13 @@ pub async fn plan(db: &Db, s: &Search, cap: i64) -> Result<Plan, sqlx::Error> {
     }
     let rest = count_capped(db, &Search { many: false, probe_text: false, ..others }, cap + 1).await?;
     Ok(Plan { total: None, many: rest > cap, probe_text, text_first: false, walk_text: false })
+}
+
+/// Whether SQLite's update sequence is in updated order (migration 0010): a write with an
+/// earlier time than its neighbour's clears it.
+async fn in_update_order(p: &sqlx::SqlitePool) -> Result<bool, sqlx::Error> {
+    let v: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = 'fts_update_order'").fetch_optional(p).await?;
+    Ok(v.as_deref() == Some("1"))
 }
 
 /// PostgreSQL's estimate of how many tickets match `s`, from its statistics (of each word in the

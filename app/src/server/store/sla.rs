@@ -75,6 +75,7 @@ pub struct ReplayTicketRow {
     pub status_id: i64,
     pub category: String,
     pub sla_gen: i64,
+    pub service_id: Option<i64>,
 }
 
 const CALENDARS: &str = "SELECT c.id, c.name, c.body, c.version, c.updated_at,
@@ -356,7 +357,7 @@ pub async fn set_customer_policy(db: &Db, customer_id: i64, policy_id: Option<i6
 /// `RowNotFound` when there is no such ticket.
 pub async fn replay_ticket(db: &Db, ticket_id: i64) -> Result<ReplayTicketRow, sqlx::Error> {
     on_db!(db, |p| sqlx::query_as::<_, ReplayTicketRow>(
-        "SELECT t.customer_id, t.created_at, t.priority, t.status_id, s.category, t.sla_gen FROM tickets t JOIN statuses s ON s.id = t.status_id WHERE t.id = $1")
+        "SELECT t.customer_id, t.created_at, t.priority, t.status_id, s.category, t.sla_gen, t.service_id FROM tickets t JOIN statuses s ON s.id = t.status_id WHERE t.id = $1")
         .bind(ticket_id)
         .fetch_one(p)
         .await)
@@ -408,6 +409,21 @@ pub struct ClockSource<'a> {
     pub calendar_version: i64,
 }
 
+/// How a ticket's SLA terms are written in its history (`sla_terms` events): policy id, policy
+/// version, calendar version.
+pub fn terms_value(policy_id: i64, policy_version: i64, calendar_version: i64) -> String {
+    format!("{policy_id}:{policy_version}:{calendar_version}")
+}
+
+/// The parts of [`terms_value`]'s text.
+pub fn parse_terms(v: &str) -> Option<(i64, i64, i64)> {
+    let mut it = v.split(':').map(str::parse::<i64>);
+    match (it.next(), it.next(), it.next(), it.next()) {
+        (Some(Ok(a)), Some(Ok(b)), Some(Ok(c)), None) => Some((a, b, c)),
+        _ => None,
+    }
+}
+
 /// Replaces a ticket's clocks (`None`: it has no policy, so no clocks), sets its soonest due
 /// instant, and clears its stale flag if nothing marked it again since `generation` (its `sla_gen`) was read.
 ///
@@ -422,9 +438,38 @@ pub async fn save_clocks(
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     let soonest = clocks.iter().filter(|c| c.stopped_at.is_none()).filter_map(|c| c.due_at).min();
+    let terms = source.map(|s| terms_value(s.policy_id, s.policy_version, s.calendar_version));
+    // On PostgreSQL the row lock keeps two servers recomputing one ticket from both recording
+    // the same switch.
+    let before_sql = match db {
+        Db::Sqlite(_) => "SELECT sla_policy_id, sla_policy_version, sla_calendar_version FROM tickets WHERE id = $1",
+        Db::Postgres(_) => "SELECT sla_policy_id, sla_policy_version, sla_calendar_version FROM tickets WHERE id = $1 FOR UPDATE",
+    };
     on_db!(db, |p| {
         let mut tx = p.begin().await?;
         sqlx::query("DELETE FROM ticket_clocks WHERE ticket_id = $1").bind(ticket_id).execute(&mut *tx).await?;
+        // A switch of terms (another policy, or a new version of the policy or its calendar)
+        // lands in the ticket's history, so its timeline can say when and from what. Read after
+        // the first write: on SQLite a transaction that reads first cannot take the write lock
+        // once another connection has written ("database is locked", whatever the busy timeout).
+        let before: Option<(Option<i64>, Option<i64>, Option<i64>)> =
+            sqlx::query_as(before_sql)
+                .bind(ticket_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if let Some((Some(pid), Some(pv), Some(cv))) = before {
+            let old = terms_value(pid, pv, cv);
+            if terms.as_deref() != Some(old.as_str()) {
+                sqlx::query("INSERT INTO ticket_events (ticket_id, at, kind, field, old_value, new_value) VALUES ($1, $2, 'sla_terms', $3, $4, $5)")
+                    .bind(ticket_id)
+                    .bind(now)
+                    .bind(source.map(|s| s.level))
+                    .bind(old)
+                    .bind(terms.as_deref())
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
         for c in clocks {
             sqlx::query(
                 "INSERT INTO ticket_clocks (ticket_id, target, cycle, state, goal_minutes, used_seconds, started_at, due_at, stopped_at, warned, computed_at, warn_at)

@@ -1,6 +1,6 @@
 //! Storage tests: every body runs on SQLite and on PostgreSQL (see `testing`).
 
-use chrono::{TimeDelta, TimeZone, Utc};
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 
 use super::tickets::{FieldChange, NewTicketRow, TicketUpdate, UpdateOutcome};
 use super::{agents, customers, sessions, settings, tickets};
@@ -30,6 +30,13 @@ async fn agent(db: &Db, email: &str) -> i64 {
     .unwrap()
 }
 
+/// A new ticket titled `title` with `description`, in the first status, unassigned, made at `at`.
+async fn titled(db: &Db, customer_id: i64, by: i64, title: &str, description: &str, at: DateTime<Utc>) -> i64 {
+    let status_id = tickets::statuses(db).await.unwrap()[0].id;
+    let row = NewTicketRow { title, description, status_id, priority: "normal", customer_id, requester_id: None, assignee_id: None, created_by: Some(by), service_id: None };
+    tickets::insert(db, &row, at).await.unwrap().0
+}
+
 async fn ticket(db: &Db, customer_id: i64, by: i64) -> (i64, i64) {
     let status = tickets::statuses(db).await.unwrap()[0].id;
     tickets::insert(
@@ -43,6 +50,7 @@ async fn ticket(db: &Db, customer_id: i64, by: i64) -> (i64, i64) {
             requester_id: None,
             assignee_id: None,
             created_by: Some(by),
+            service_id: None,
         },
         t0(),
     )
@@ -264,6 +272,7 @@ async fn searches_filter_sort_page_and_find_words_on_both_backends() {
                     requester_id: None,
                     assignee_id: (i % 2 == 0).then_some(a),
                     created_by: Some(a),
+                    service_id: None,
                 },
                 at,
             )
@@ -353,6 +362,7 @@ async fn a_common_word_is_planned_by_its_frequency_and_every_plan_finds_the_same
         let c2 = customers::insert(&db, "Beta", "UTC", t0()).await.unwrap();
         let statuses = tickets::statuses(&db).await.unwrap();
         // 40 tickets: every one says "printer", every 3rd "jammed", one "toner".
+        let mut ids = Vec::new();
         for i in 0..40i64 {
             let title = format!("Printer {}{}", if i % 3 == 0 { "jammed " } else { "" }, if i == 17 { "toner" } else { "" });
             let row = NewTicketRow {
@@ -364,8 +374,13 @@ async fn a_common_word_is_planned_by_its_frequency_and_every_plan_finds_the_same
                 requester_id: None,
                 assignee_id: Some(a),
                 created_by: Some(a),
+                service_id: None,
             };
-            tickets::insert(&db, &row, t0() + TimeDelta::minutes(i * 7 % 40)).await.unwrap();
+            ids.push(tickets::insert(&db, &row, t0() + TimeDelta::seconds(i)).await.unwrap().0);
+        }
+        // Updated in another order than made: a note on each, shuffled.
+        for k in 0..40i64 {
+            tickets::insert_comment(&db, ids[(k * 7 % 40) as usize], a, "seen", true, t0() + TimeDelta::minutes(60 + k)).await.unwrap();
         }
         let sqlite = matches!(db, Db::Sqlite(_));
         let base = Search { sort: SortKey::Updated, desc: true, limit: 5, ..Default::default() };
@@ -437,6 +452,7 @@ async fn postgres_counts_rare_words_with_the_page_and_common_ones_on_their_own()
                 requester_id: None,
                 assignee_id: Some(a),
                 created_by: Some(a),
+                service_id: None,
             };
             tickets::insert(&db, &row, t0()).await.unwrap();
         }
@@ -465,21 +481,9 @@ async fn the_full_text_index_follows_every_edit_and_lists_the_latest_first() {
     each_backend(|db| async move {
         let a = agent(&db, "a@example.com").await;
         let c = customers::insert(&db, "Alpha", "UTC", t0()).await.unwrap();
-        let statuses = tickets::statuses(&db).await.unwrap();
         let mut ids = Vec::new();
         for i in 0..8i64 {
-            let title = format!("Scanner {i}");
-            let row = NewTicketRow {
-                title: &title,
-                description: "it hums",
-                status_id: statuses[0].id,
-                priority: "normal",
-                customer_id: c,
-                requester_id: None,
-                assignee_id: None,
-                created_by: Some(a),
-            };
-            ids.push(tickets::insert(&db, &row, t0() + TimeDelta::minutes(i)).await.unwrap().0);
+            ids.push(titled(&db, c, a, &format!("Scanner {i}"), "it hums", t0() + TimeDelta::minutes(i)).await);
         }
         // A comment moves the oldest to the top; a retitled one leaves its old words behind.
         tickets::insert_comment(&db, ids[0], a, "still humming", false, t0() + TimeDelta::hours(1)).await.unwrap();
@@ -510,6 +514,38 @@ async fn the_full_text_index_follows_every_edit_and_lists_the_latest_first() {
             sqlx::query("DELETE FROM tickets WHERE id = $1").bind(ids[5]).execute(p).await.unwrap();
             sqlx::query("INSERT INTO tickets_fts (tickets_fts) VALUES ('integrity-check')").execute(p).await.unwrap();
         }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_clock_set_back_stops_the_walk_in_update_order_and_the_list_stays_right() {
+    use super::search::{Search, cursor_value, page, plan};
+    use crate::domain::SortKey;
+    each_backend(|db| async move {
+        let Db::Sqlite(_) = &db else { return };
+        let a = agent(&db, "a@example.com").await;
+        let c = customers::insert(&db, "Alpha", "UTC", t0()).await.unwrap();
+        let mut ids = Vec::new();
+        for i in 0..6i64 {
+            ids.push(titled(&db, c, a, &format!("Router {i}"), "blinks", t0() + TimeDelta::minutes(i)).await);
+        }
+        let newest = Search { text: "router".into(), sort: SortKey::Updated, desc: true, limit: 2, ..Default::default() };
+        assert!(plan(&db, &newest, 2).await.unwrap().walk_text);
+        // A comment stamped before the newest ticket (the server's clock was set back).
+        tickets::insert_comment(&db, ids[1], a, "again", false, t0() + TimeDelta::seconds(150)).await.unwrap();
+        let p = plan(&db, &newest, 2).await.unwrap();
+        assert!(!p.walk_text, "{p:?}");
+        let mut s = Search { many: p.many, probe_text: p.probe_text, ..newest };
+        let mut seen = Vec::new();
+        loop {
+            let rows = page(&db, &s).await.unwrap();
+            let Some(last) = rows.last() else { break };
+            s.after = Some((cursor_value(SortKey::Updated, last), last.id));
+            seen.extend(rows.iter().map(|r| r.id));
+        }
+        // Updated order: 5, 4, 3, then 1 (at 2:30), 2, 0.
+        assert_eq!(seen, vec![ids[5], ids[4], ids[3], ids[1], ids[2], ids[0]]);
     })
     .await;
 }

@@ -36,11 +36,13 @@ pub struct TicketRow {
     pub status_key: Option<String>,
     /// The soonest SLA due instant of a clock not stopped.
     pub sla_due_at: Option<DateTime<Utc>>,
+    /// The service it is about.
+    pub service_id: Option<i64>,
 }
 
 const SELECT: &str = "SELECT t.id, t.number, t.title, t.description, t.priority, t.customer_id, c.name AS customer_name,
     t.requester_id, t.assignee_id, a.name AS assignee_name, t.version, t.created_at, t.updated_at,
-    s.id AS status_id, s.name AS status_name, s.category AS status_category, s.system_key AS status_key, t.sla_due_at
+    s.id AS status_id, s.name AS status_name, s.category AS status_category, s.system_key AS status_key, t.sla_due_at, t.service_id
     FROM tickets t
     JOIN customers c ON c.id = t.customer_id
     JOIN statuses s ON s.id = t.status_id
@@ -56,6 +58,7 @@ pub struct NewTicketRow<'a> {
     pub requester_id: Option<i64>,
     pub assignee_id: Option<i64>,
     pub created_by: Option<i64>,
+    pub service_id: Option<i64>,
 }
 
 /// A change of one field, as the event log stores it.
@@ -121,15 +124,20 @@ pub async fn statuses(db: &Db) -> Result<Vec<StatusRow>, sqlx::Error> {
 /// # Errors
 /// Database errors (a foreign key violation for a missing customer, contact or agent).
 pub async fn insert(db: &Db, t: &NewTicketRow<'_>, now: DateTime<Utc>) -> Result<(i64, i64), sqlx::Error> {
+    let (seq_col, seq_val) = match db {
+        Db::Sqlite(_) => (", update_seq", ", (SELECT COALESCE(MAX(update_seq), 0) + 1 FROM tickets)"),
+        Db::Postgres(_) => ("", ""),
+    };
+    let insert_sql = format!(
+        "INSERT INTO tickets (number, title, description, status_id, priority, priority_rank, customer_id, requester_id, assignee_id, created_by, version, created_at, updated_at, sla_stale, service_id{seq_col})
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $12, TRUE, $13{seq_val}) RETURNING id");
     on_db!(db, |p| {
         let mut tx = p.begin().await?;
         let number = sqlx::query_scalar::<_, i64>(
             "UPDATE counters SET value = value + 1 WHERE name = 'ticket_number' RETURNING value")
             .fetch_one(&mut *tx)
             .await?;
-        let id = sqlx::query_scalar::<_, i64>(
-            "INSERT INTO tickets (number, title, description, status_id, priority, priority_rank, customer_id, requester_id, assignee_id, created_by, version, created_at, updated_at, sla_stale)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $12, TRUE) RETURNING id")
+        let id = sqlx::query_scalar::<_, i64>(&insert_sql)
             .bind(number)
             .bind(t.title)
             .bind(t.description)
@@ -142,6 +150,7 @@ pub async fn insert(db: &Db, t: &NewTicketRow<'_>, now: DateTime<Utc>) -> Result
             .bind(t.created_by)
             .bind(now)
             .bind(now)
+            .bind(t.service_id)
             .fetch_one(&mut *tx)
             .await?;
         sqlx::query("INSERT INTO ticket_events (ticket_id, actor_agent_id, at, kind) VALUES ($1, $2, $3, 'created')")
@@ -153,6 +162,34 @@ pub async fn insert(db: &Db, t: &NewTicketRow<'_>, now: DateTime<Utc>) -> Result
         tx.commit().await?;
         Ok((id, number))
     })
+}
+
+/// What a write that sets `updated_at` also sets on SQLite: the next update sequence, which
+/// keys the full-text index in updated order (migration 0010). PostgreSQL has no such column.
+fn touch_seq(db: &Db) -> &'static str {
+    match db {
+        Db::Sqlite(_) => ", update_seq = (SELECT COALESCE(MAX(update_seq), 0) + 1 FROM tickets)",
+        Db::Postgres(_) => "",
+    }
+}
+
+/// Marks a ticket changed now (a comment or an attachment): `updated_at`, the SLA recompute.
+fn touch_sql(db: &Db) -> String {
+    format!("UPDATE tickets SET updated_at = $1, sla_stale = TRUE, sla_gen = sla_gen + 1{} WHERE id = $2", touch_seq(db))
+}
+
+/// Sets or clears the service a ticket is about, and marks it for an SLA recompute.
+///
+/// # Errors
+/// `RowNotFound`; a foreign key violation for a missing service.
+pub async fn set_service(db: &Db, id: i64, service_id: Option<i64>) -> Result<(), sqlx::Error> {
+    let n = on_db!(db, |p| sqlx::query("UPDATE tickets SET service_id = $1, sla_stale = TRUE, sla_gen = sla_gen + 1 WHERE id = $2")
+        .bind(service_id)
+        .bind(id)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
+    if n == 0 { Err(sqlx::Error::RowNotFound) } else { Ok(()) }
 }
 
 /// One ticket by id.
@@ -230,7 +267,7 @@ pub async fn update(
     if u.assignee_id.is_some() {
         col("assignee_id");
     }
-    let sql = format!("UPDATE tickets SET {} WHERE id = ${} AND version = ${} RETURNING version", sets.join(", "), n + 1, n + 2);
+    let sql = format!("UPDATE tickets SET {}{} WHERE id = ${} AND version = ${} RETURNING version", sets.join(", "), touch_seq(db), n + 1, n + 2);
     on_db!(db, |p| {
         let mut tx = p.begin().await?;
         let mut q = sqlx::query_scalar::<_, i64>(&sql).bind(now);
@@ -287,6 +324,7 @@ pub async fn update(
 /// # Errors
 /// Database errors.
 pub async fn insert_comment(db: &Db, ticket_id: i64, author_agent_id: i64, body: &str, internal: bool, now: DateTime<Utc>) -> Result<i64, sqlx::Error> {
+    let touch = touch_sql(db);
     on_db!(db, |p| {
         let mut tx = p.begin().await?;
         let id = sqlx::query_scalar::<_, i64>(
@@ -307,7 +345,7 @@ pub async fn insert_comment(db: &Db, ticket_id: i64, author_agent_id: i64, body:
             .bind(id.to_string())
             .execute(&mut *tx)
             .await?;
-        sqlx::query("UPDATE tickets SET updated_at = $1, sla_stale = TRUE, sla_gen = sla_gen + 1 WHERE id = $2")
+        sqlx::query(&touch)
             .bind(now)
             .bind(ticket_id)
             .execute(&mut *tx)
@@ -324,6 +362,7 @@ pub async fn insert_comment(db: &Db, ticket_id: i64, author_agent_id: i64, body:
 /// # Errors
 /// `RowNotFound` when there is no such ticket; other database errors.
 pub async fn insert_customer_comment(db: &Db, ticket_id: i64, contact_id: i64, body: &str, now: DateTime<Utc>) -> Result<(i64, bool), sqlx::Error> {
+    let touch = touch_sql(db);
     on_db!(db, |p| {
         let mut tx = p.begin().await?;
         let (status_id, category) = sqlx::query_as::<_, (i64, String)>(
@@ -366,7 +405,7 @@ pub async fn insert_customer_comment(db: &Db, ticket_id: i64, contact_id: i64, b
                 reopened = true;
             }
         }
-        sqlx::query("UPDATE tickets SET updated_at = $1, sla_stale = TRUE, sla_gen = sla_gen + 1 WHERE id = $2")
+        sqlx::query(&touch)
             .bind(now)
             .bind(ticket_id)
             .execute(&mut *tx)
@@ -429,6 +468,7 @@ pub async fn insert_attachment(
     now: DateTime<Utc>,
 ) -> Result<i64, sqlx::Error> {
     let size = i64::try_from(data.len()).unwrap_or(i64::MAX);
+    let touch = touch_sql(db);
     on_db!(db, |p| {
         let mut tx = p.begin().await?;
         let id = sqlx::query_scalar::<_, i64>(
@@ -451,7 +491,7 @@ pub async fn insert_attachment(
             .bind(filename)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("UPDATE tickets SET updated_at = $1, sla_stale = TRUE, sla_gen = sla_gen + 1 WHERE id = $2")
+        sqlx::query(&touch)
             .bind(now)
             .bind(ticket_id)
             .execute(&mut *tx)

@@ -3,12 +3,12 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 
 use crate::api::customers::{AddContact, CreateCustomer, UpdateCustomer, get_customer, list_customers};
 use crate::api::sla::SetCustomerPolicy;
 use crate::domain::{CustomerView, Lang};
-use crate::ui::components::{Columns, ErrorNotice, FieldMsg, FormError, Page, TIMEZONES, TicketTable, action_error};
+use crate::ui::components::{use_id_param, Columns, ErrorNotice, FieldMsg, FormError, Page, TIMEZONES, TicketTable, action_error};
 use crate::ui::use_tr;
 
 /// A datalist of common timezones for the timezone inputs.
@@ -93,8 +93,7 @@ pub fn CustomersPage() -> impl IntoView {
 #[component]
 pub fn CustomerPage() -> impl IntoView {
     let t = use_tr();
-    let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+    let id = use_id_param();
     let reload = RwSignal::new(0u32);
     let customer = Resource::new(move || (id(), reload.get()), |(id, _)| get_customer(id));
     let body = move || {

@@ -78,6 +78,8 @@ fn NewTicketForm(options: TicketFormOptions) -> impl IntoView {
         .filter(|a| is_manager || Some(a.id) == my_id)
         .map(|a| view! { <option value=a.id.to_string()>{a.name.clone()}</option> })
         .collect_view();
+    let no_services = options.services.is_empty();
+    let service_options = options.services.iter().map(|(id, name)| view! { <option value=id.to_string()>{name.clone()}</option> }).collect_view();
     view! {
         <div class="card narrow">
             <ActionForm action=create>
@@ -96,6 +98,15 @@ fn NewTicketForm(options: TicketFormOptions) -> impl IntoView {
                         </select>
                         <FieldMsg err field="requester_id"/>
                     </label>
+                    {(!no_services).then(|| view! {
+                        <label>{t.service}
+                            <select name="form[service_id]">
+                                <option value="">{t.no_service}</option>
+                                {service_options}
+                            </select>
+                            <FieldMsg err field="service_id"/>
+                        </label>
+                    })}
                     <label>{t.title}
                         <input name="form[title]" maxlength="200" required/>
                         <FieldMsg err field="title"/>

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 
 use crate::api::sla::{
     CreateCalendar, CreatePolicy, ImportCalendar, UpdateCalendar, UpdatePolicy, get_calendar, get_policy, list_calendars, list_policies,
@@ -12,7 +12,7 @@ use crate::api::sla::{
 use crate::domain::{CalendarView, PolicyView, Priority, StatusCategory, format_minutes};
 use crate::error::AppError;
 use crate::i18n::{Tr, fill};
-use crate::ui::components::{ErrorNotice, FieldMsg, FormError, Page, action_error};
+use crate::ui::components::{use_id_param, ErrorNotice, FieldMsg, FormError, Page, action_error};
 use crate::ui::pages::customers::TimezoneList;
 use crate::ui::use_tr;
 
@@ -175,8 +175,7 @@ pub fn CalendarsPage() -> impl IntoView {
 #[component]
 pub fn CalendarPage() -> impl IntoView {
     let t = use_tr();
-    let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+    let id = use_id_param();
     let update = ServerAction::<UpdateCalendar>::new();
     let calendar = Resource::new(move || (id(), update.version().get()), |(id, _)| get_calendar(id));
     let err = action_error(update.value());
@@ -417,8 +416,7 @@ pub fn PoliciesPage() -> impl IntoView {
 #[component]
 pub fn PolicyPage() -> impl IntoView {
     let t = use_tr();
-    let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+    let id = use_id_param();
     let update = ServerAction::<UpdatePolicy>::new();
     let policy = Resource::new(move || (id(), update.version().get()), |(id, _)| get_policy(id));
     let err = action_error(update.value());

@@ -9,7 +9,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::agents::list_agents;
 use crate::api::tickets::{AddComment, edit_ticket, get_ticket, list_statuses};
-use crate::domain::{AgentView, ClockView, EventKind, EventView, PolicyLevel, Priority, SlaExplain, StatusView, TicketEditForm, TicketSlaView, TicketView, countdown_text, format_minutes};
+use crate::domain::{AgentView, ClockView, EventKind, EventView, PolicyLevel, Priority, SlaExplain, StatusView, TermsRef, TicketEditForm, TicketSlaView, TicketView, countdown_text, format_minutes};
 use crate::sla::{ClockState, Target};
 use crate::error::AppError;
 use crate::i18n::{Tr, fill};
@@ -92,6 +92,11 @@ fn TicketDetail(ticket: TicketView, statuses: Vec<StatusView>, agents: Vec<Agent
                         <dd><a href=format!("/customers/{}", ticket.customer_id)>{ticket.customer_name.clone()}</a></dd>
                         <dt>{t.requester}</dt>
                         <dd>{ticket.requester.as_ref().map(|r| format!("{} <{}>", r.name, r.email)).unwrap_or_else(|| t.none.to_owned())}</dd>
+                        <dt>{t.service}</dt>
+                        <dd data-testid="ticket-service">{match ticket.service.clone() {
+                            Some((id, name)) => view! { <a href=format!("/admin/services/{id}")>{name}</a> }.into_any(),
+                            None => view! { <span>{t.none}</span> }.into_any(),
+                        }}</dd>
                         <dt>{t.created}</dt>
                         <dd><time datetime=ticket.created.iso.clone()>{ticket.created.text.clone()}</time></dd>
                         <dt>{t.updated}</dt>
@@ -486,6 +491,7 @@ fn describe(t: &Tr, kind: &EventKind) -> String {
         EventKind::Commented { internal: true } => t.ev_noted.to_owned(),
         EventKind::Attached { filename } => format!("{} {filename}", t.ev_attached),
         EventKind::Sla { target, breach } => fill(if *breach { t.ev_sla_breach } else { t.ev_sla_warning }, &[("target", t.target(*target))]),
+        EventKind::SlaTerms { from, to, .. } => fill(t.ev_sla_terms, &[("from", &terms_text(t, from.as_ref())), ("to", &terms_text(t, to.as_ref()))]),
         EventKind::Changed { field, old, new } => {
             let mut s = format!("{} {}", t.ev_changed, t.field(field));
             if field != "description" {
@@ -518,13 +524,7 @@ fn SlaPanel(sla: Option<TicketSlaView>) -> impl IntoView {
     let Some(sla) = sla else {
         return view! { <section class="card sla-panel"><h2>{t.sla_title}</h2><p class="muted">{t.no_sla}</p></section> }.into_any();
     };
-    let level = match sla.level {
-        PolicyLevel::AgreementService => t.level_agreement_service,
-        PolicyLevel::Agreement => t.level_agreement,
-        PolicyLevel::Service => t.level_service,
-        PolicyLevel::Customer => t.level_customer,
-        PolicyLevel::Default => t.level_default,
-    };
+    let level = level_text(t, sla.level);
     if let Some(s) = &sla.spans {
         crate::ui::tick::use_page_clock().learn(std::slice::from_ref(s));
     }
@@ -539,6 +539,25 @@ fn SlaPanel(sla: Option<TicketSlaView>) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// Which level chose a ticket's policy, in words.
+fn level_text(t: &Tr, level: PolicyLevel) -> &'static str {
+    match level {
+        PolicyLevel::AgreementService => t.level_agreement_service,
+        PolicyLevel::Agreement => t.level_agreement,
+        PolicyLevel::Service => t.level_service,
+        PolicyLevel::Customer => t.level_customer,
+        PolicyLevel::Default => t.level_default,
+    }
+}
+
+/// A ticket's SLA terms at one time, in words ("none" when no policy applied).
+fn terms_text(t: &Tr, r: Option<&TermsRef>) -> String {
+    r.map_or_else(
+        || t.none.to_owned(),
+        |r| fill(t.terms_ref, &[("policy", &r.policy_name), ("pv", &r.policy_version.to_string()), ("cv", &r.calendar_version.to_string())]),
+    )
 }
 
 /// The explain timeline: the rule that set the goals, and for each clock cycle the stretches it
@@ -598,11 +617,34 @@ fn Explain(e: SlaExplain, policy: String, calendar: String) -> impl IntoView {
             }
         })
         .collect_view();
+    let switches = (!e.switches.is_empty()).then(|| {
+        let items = e
+            .switches
+            .into_iter()
+            .map(|w| {
+                let level = w.level.map_or(t.none, |l| level_text(t, l));
+                let what = fill(t.tl_switch, &[("from", &terms_text(t, w.from.as_ref())), ("to", &terms_text(t, w.to.as_ref())), ("level", level)]);
+                view! {
+                    <li class="change">
+                        <span class="when"><time datetime=w.at.iso>{w.at.text}</time></span>
+                        <span class="what">{what}</span>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <div class="timeline-clock" data-testid="sla-switches">
+                <h3>{t.tl_switches}</h3>
+                <ol class="timeline">{items}</ol>
+            </div>
+        }
+    });
     view! {
         <details class="sla-explain" data-testid="sla-explain">
             <summary>{t.sla_explain}</summary>
             <p class="muted">{rule}</p>
             {goals.map(|g| view! { <p class="muted">{g}</p> })}
+            {switches}
             {clocks}
         </details>
     }
