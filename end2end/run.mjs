@@ -582,6 +582,79 @@ try {
     await phone.close();
   });
 
+  await scenario('agreements: create one in the form, copy it, end it; the list filters', async () => {
+    await a.goto(`${base}/agreements`);
+    await a.waitForSelector('table[data-testid=agreements] tbody tr');
+    assert.ok(await a.locator('table[data-testid=agreements] tr:has-text("Managed operations")').count() >= 3, 'the demo agreements');
+    await shoot(a, 'agreements-desktop');
+    await a.click('a:has-text("New agreement")');
+    await a.waitForURL(/\/agreements\/new/);
+    await a.waitForSelector('select[name="form[customer_id]"]');
+    await a.selectOption('select[name="form[customer_id]"]', { label: 'Volga Retail' });
+    // The contacts follow the customer (needs the wasm).
+    await a.waitForSelector('input[name^="form[contacts]"]');
+    await a.fill('input[name="form[title]"]', 'Warehouse scanners');
+    await a.fill('input[name="form[starts_on]"]', '2026-01-01');
+    await a.fill('input[name="form[ends_on]"]', '2026-12-31');
+    const row = a.locator('.terms-form tr:has-text("Retail POS support")');
+    await row.locator('input[type=checkbox]').check();
+    await row.locator('input[name$="[hourly_rate]"]').fill('950');
+    await a.locator('input[name^="form[contacts]"]').first().check();
+    // A rate without a currency is refused; then Volga's open-ended POS support agreement is
+    // named as covering the same service: saved once confirmed.
+    await a.click('main button:has-text("Create")');
+    await a.waitForSelector('[data-testid=service-errors] .field-error:has-text("Required")');
+    await row.locator('input[name$="[currency]"]').fill('SEK');
+    await a.click('main button:has-text("Create")');
+    await a.waitForSelector('[data-testid=service-errors] .field-error:has-text("AGR-")');
+    await shoot(a, 'agreement-overlap-desktop');
+    await a.check('input[name="form[confirm_overlap]"]');
+    await Promise.all([a.waitForURL(/\/agreements\/\d+$/), a.click('main button:has-text("Create")')]);
+    await a.waitForSelector('h1:has-text("Warehouse scanners") .badge:has-text("Active")');
+    assert.match(await a.locator('table[data-testid=terms]').innerText(), /950\.00 SEK/);
+    // New agreement from this one, for next year.
+    await a.click('[data-testid=copy-dialog] summary');
+    const dialog = a.locator('[data-testid=copy-dialog]');
+    await dialog.locator('input[name=title]').fill('Warehouse scanners 2027');
+    await dialog.locator('input[name=starts_on]').fill('2027-01-01');
+    await dialog.locator('input[name=ends_on]').fill('2027-12-31');
+    await shoot(a, 'agreement-copy-desktop');
+    await dialog.locator('button[type=submit]').click();
+    await dialog.locator('input[name=confirm_overlap]').check();
+    const here = a.url();
+    await Promise.all([a.waitForURL(u => u.toString() !== here), dialog.locator('button[type=submit]').click()]);
+    await a.waitForSelector('h1:has-text("Warehouse scanners 2027") .badge:has-text("Planned")');
+    assert.match(await a.locator('table[data-testid=terms]').innerText(), /950\.00 SEK/);
+    await a.click('dd a:has-text("AGR-")');
+    await a.waitForSelector('h1:has-text("Warehouse scanners") .badge:has-text("Active")');
+    // Ended by hand with a reason: a last day in the past expires it at once.
+    const extend = a.locator('.change-form[data-action=extend]');
+    await extend.locator('input[name=ends_on]').fill('2026-11-30');
+    await extend.locator('input[name=reason]').fill('Scanners replaced');
+    await extend.locator('button').click();
+    await a.waitForSelector('h1 .badge:has-text("Expired")');
+    assert.match(await a.locator('[data-testid=agreement-history]').innerText(), /Scanners replaced/);
+    await shoot(a, 'agreement-desktop');
+    await a.goto(`${base}/agreements?status=expired`);
+    await a.waitForSelector('table[data-testid=agreements] tr:has-text("Warehouse scanners")');
+    assert.equal(await a.locator('table[data-testid=agreements] tr:has-text("Warehouse scanners 2027")').count(), 0);
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    const p = await newPage(phone, errors);
+    await signIn(p, base, 'admin@accord.demo');
+    await p.goto(`${base}/agreements`);
+    await p.waitForSelector('table[data-testid=agreements] tbody tr');
+    await shoot(p, 'agreements-phone');
+    assert.ok(await p.evaluate(() => document.documentElement.scrollWidth) <= 390, 'agreements list fits');
+    await p.click('table[data-testid=agreements] a:has-text("Managed operations")');
+    await p.waitForSelector('h1 .badge');
+    await shoot(p, 'agreement-phone');
+    assert.ok(await p.evaluate(() => document.documentElement.scrollWidth) <= 390, 'agreement page fits');
+    await p.locator('[data-testid=copy-dialog] summary').click();
+    await p.locator('[data-testid=copy-dialog]').scrollIntoViewIfNeeded();
+    await shoot(p, 'agreement-copy-phone');
+    await phone.close();
+  });
+
   await scenario('a phone sees cards, not a squeezed table', async () => {
     const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
     const p = await newPage(phone, errors);

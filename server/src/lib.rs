@@ -163,6 +163,23 @@ pub fn spawn_sla_worker(db: Db, now: impl Fn() -> chrono::DateTime<chrono::Utc> 
     })
 }
 
+/// Moves agreements by date (at their customer's local midnight) and sends the expiry notices
+/// that came due, every minute. Several servers may run it at once: a move is guarded by the
+/// agreement's version and each notice is recorded once.
+pub fn spawn_agreement_worker(db: Db, now: impl Fn() -> chrono::DateTime<chrono::Utc> + Send + 'static) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            match app::server::services::agreements::run_lifecycle(&db, now()).await {
+                Ok(r) if r != app::server::services::agreements::LifecycleRun::default() => tracing::info!(?r, "agreements"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "agreement lifecycle failed"),
+            }
+        }
+    })
+}
+
 /// SLA alerts fired per run; more wait two seconds.
 const ALERT_BATCH: i64 = 200;
 
@@ -191,6 +208,7 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> Result
         }
     });
     let sla = spawn_sla_worker(state.db.clone(), chrono::Utc::now);
+    let agreements = spawn_agreement_worker(state.db.clone(), chrono::Utc::now);
     let live = state.live.clone();
     let result = axum::serve(listener, router(state))
         .with_graceful_shutdown(async move {
@@ -200,6 +218,7 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> Result
         .await
         .map_err(|e| StartError { setting: "ACCORD_LISTEN", message: format!("server stopped: {e}") });
     sla.abort();
+    agreements.abort();
     result
 }
 

@@ -2,6 +2,7 @@
 //! agent and hands over to `server::services`, where rules and permissions live.
 
 pub mod agents;
+pub mod agreements;
 pub mod catalog;
 pub mod customers;
 pub mod notifications;

@@ -102,3 +102,160 @@ mod tests {
         assert_eq!(notice_due(end, &[0], &[], d("2027-03-31")), Some((0, vec![])), "on the last day");
     }
 }
+
+/// An agreement in the list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AgreementSummary {
+    pub id: i64,
+    pub number: String,
+    pub title: String,
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub status: AgreementStatus,
+    pub starts_on: NaiveDate,
+    pub ends_on: Option<NaiveDate>,
+    pub account_manager: Option<String>,
+    /// Days from the customer's today to the end (negative once ended); none when open-ended.
+    pub days_left: Option<i64>,
+    pub services: Vec<String>,
+}
+
+/// A covered service on the agreement page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TermsView {
+    pub service_id: i64,
+    pub service_name: String,
+    pub policy_name: Option<String>,
+    pub calendar_name: Option<String>,
+    /// Hourly rate in minor units and its currency.
+    pub rate: Option<(i64, String)>,
+}
+
+/// One entry of an agreement's history.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AgreementEventView {
+    pub at: super::Shown,
+    /// Empty: the scheduler.
+    pub actor: String,
+    pub kind: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// The agreement page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AgreementView {
+    pub summary: AgreementSummary,
+    pub account_manager_id: Option<i64>,
+    pub policy_name: Option<String>,
+    pub notes: String,
+    pub notice_days: Vec<u32>,
+    pub copied_from: Option<(i64, String)>,
+    pub terms: Vec<TermsView>,
+    /// (name, email) of the contacts who get notices.
+    pub contacts: Vec<(String, String)>,
+    pub history: Vec<AgreementEventView>,
+    /// Whether the viewer may change it (managers).
+    pub can_edit: bool,
+}
+
+/// The list's filters, as the URL holds them.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AgreementFilter {
+    pub status: Option<AgreementStatus>,
+    pub customer_id: Option<i64>,
+    pub account_manager_id: Option<i64>,
+    /// Active agreements ending within this many days.
+    pub expires_within: Option<u32>,
+}
+
+/// A covered service as the form sends it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServiceTermsForm {
+    /// "on" when covered.
+    #[serde(default)]
+    pub covered: String,
+    pub service_id: String,
+    #[serde(default)]
+    pub sla_policy_id: String,
+    #[serde(default)]
+    pub calendar_id: String,
+    /// "95" or "95.50", in the currency's main unit.
+    #[serde(default)]
+    pub hourly_rate: String,
+    #[serde(default)]
+    pub currency: String,
+}
+
+/// An agreement as the form sends it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AgreementForm {
+    pub customer_id: String,
+    pub title: String,
+    pub starts_on: String,
+    #[serde(default)]
+    pub ends_on: String,
+    #[serde(default)]
+    pub account_manager_id: String,
+    #[serde(default)]
+    pub sla_policy_id: String,
+    #[serde(default)]
+    pub notes: String,
+    /// "30, 7".
+    #[serde(default)]
+    pub notice_days: String,
+    #[serde(default)]
+    pub services: Vec<ServiceTermsForm>,
+    #[serde(default)]
+    pub contacts: Vec<String>,
+    #[serde(default)]
+    pub confirm_overlap: String,
+}
+
+/// A rate typed as "95", "95.5" or "95,50" in minor units (two decimals).
+pub fn parse_rate(s: &str) -> Option<i64> {
+    let t = s.trim().replace(',', ".");
+    let (whole, frac) = t.split_once('.').unwrap_or((&t, ""));
+    if whole.is_empty() || !whole.chars().all(|c| c.is_ascii_digit()) || frac.len() > 2 || !frac.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let cents = format!("{frac:0<2}").parse::<i64>().ok()?;
+    whole.parse::<i64>().ok()?.checked_mul(100)?.checked_add(cents)
+}
+
+/// A rate in minor units as "95.50".
+pub fn format_rate(minor: i64) -> String {
+    format!("{}.{:02}", minor / 100, minor % 100)
+}
+
+#[cfg(test)]
+mod form_tests {
+    use super::*;
+
+    #[test]
+    fn rates_read_as_typed_and_refuse_what_is_not_money() {
+        assert_eq!(parse_rate("95"), Some(9500));
+        assert_eq!(parse_rate(" 95,5 "), Some(9550));
+        assert_eq!(parse_rate("1200.05"), Some(120_005));
+        for bad in ["", "-5", "9.999", "ten", "1e3", ".5"] {
+            assert_eq!(parse_rate(bad), None, "{bad}");
+        }
+        assert_eq!(format_rate(9550), "95.50");
+    }
+}
+
+/// What the agreement form offers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AgreementChoices {
+    /// (id, name) of every customer.
+    pub customers: Vec<(i64, String)>,
+    /// (id, name) of the active agents (account managers).
+    pub agents: Vec<(i64, String)>,
+    /// (id, name) of the active services.
+    pub services: Vec<(i64, String)>,
+    /// (id, name) of the SLA policies.
+    pub policies: Vec<(i64, String)>,
+    /// (id, name, email) of the chosen customer's contacts.
+    pub contacts: Vec<(i64, String, String)>,
+}

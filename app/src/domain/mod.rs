@@ -64,6 +64,13 @@ pub enum Problem {
     /// Still named by this many tickets (and agreements): it cannot be deleted, only
     /// deactivated.
     InUse { tickets: i64, agreements: i64 },
+    /// An end date before the start date.
+    EndBeforeStart,
+    /// Another agreement of the customer covers the service on some of the same days (its
+    /// number, e.g. `AGR-1002`): allowed once confirmed.
+    OverlapsAgreement(String),
+    /// Not possible in the record's present state (a start for an agreement already running).
+    WrongState,
 }
 
 impl std::fmt::Display for Problem {

@@ -226,6 +226,10 @@ pub struct CustomerView {
     pub sla_policy_id: Option<i64>,
     /// Policies to choose from: (id, name, is the default).
     pub policies: Vec<(i64, String, bool)>,
+    /// Its agreements, by end date.
+    pub agreements: Vec<super::AgreementSummary>,
+    /// The services its active agreements cover: what its contacts may ask for now.
+    pub requestable: Vec<String>,
 }
 
 /// An agent, as lists and pickers show them.

@@ -173,6 +173,7 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<DemoOutcome, AppError> 
     }
     sla_setup(db, &customer_ids, start).await?;
     let services = catalog_setup(db, start).await?;
+    agreements_setup(db, &customer_ids, &services, &agent_ids, now).await?;
     let statuses = tstore::statuses(db).await?;
     let mut rng = Lcg(20_261_123);
     let total = 300;
@@ -304,6 +305,54 @@ async fn catalog_setup(db: &Db, at: DateTime<Utc>) -> Result<Vec<i64>, AppError>
         }
     }
     Ok(ids)
+}
+
+/// One agreement per customer, with the year's dates around `now`: Nordhavn's ends within a
+/// month (its first expiry notice goes out on the first run) and has last year's, expired,
+/// before it and next year's, planned, after it; Volga's is open-ended; Kastrup's runs to
+/// mid-year.
+async fn agreements_setup(db: &Db, customers: &[(i64, Vec<i64>)], services: &[i64], agents: &[(i64, &str)], now: DateTime<Utc>) -> Result<(), AppError> {
+    use crate::domain::status_on;
+    use crate::server::store::agreements::{self as store, AgreementWrite};
+    use chrono::Datelike;
+    let ([nordhavn, volga, kastrup], [hosting, backups, pos, consulting]) = (customers, services) else { return Ok(()) };
+    if !store::of_customer(db, nordhavn.0).await?.is_empty() {
+        return Ok(());
+    }
+    let manager = agents.iter().find(|(_, n)| n.contains("Maria")).or(agents.first()).map(|(id, _)| *id);
+    let today = now.date_naive();
+    let date = |y: i32, m: u32, d: u32| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap_or(today);
+    let year = today.year();
+    // Ends 25 days from now, whatever the day the demo is loaded.
+    let soon = today + TimeDelta::days(25);
+    let eur = |rate: i64| Some(("EUR".to_owned(), rate));
+    let plans: [(&(i64, Vec<i64>), &str, chrono::NaiveDate, Option<chrono::NaiveDate>, Vec<(i64, Option<(String, i64)>)>); 5] = [
+        (nordhavn, "Managed operations", soon - TimeDelta::days(364), Some(soon), vec![(*hosting, eur(11_000)), (*backups, eur(9_500)), (*consulting, eur(14_500))]),
+        (nordhavn, "Managed operations (previous term)", soon - TimeDelta::days(729), Some(soon - TimeDelta::days(365)), vec![(*hosting, eur(10_500)), (*backups, eur(9_000))]),
+        (nordhavn, "Managed operations (next term)", soon + TimeDelta::days(1), Some(soon + TimeDelta::days(365)), vec![(*hosting, eur(11_500)), (*backups, eur(9_900)), (*consulting, eur(15_000))]),
+        (volga, "POS support", date(year - 1, 3, 1), None, vec![(*pos, Some(("SEK".to_owned(), 95_000))), (*consulting, Some(("SEK".to_owned(), 140_000)))]),
+        (kastrup, "Clinical systems hosting", date(year, 7, 1).min(today), Some(date(year + 1, 6, 30)), vec![(*hosting, Some(("DKK".to_owned(), 85_000))), (*backups, None)]),
+    ];
+    for (customer, title, starts_on, ends_on, terms) in plans {
+        let status = status_on(starts_on, ends_on, false, today);
+        let services: Vec<_> = terms.into_iter().map(|(s, rate)| (s, None, None, rate.as_ref().map(|r| r.1), rate.map(|r| r.0))).collect();
+        let w = AgreementWrite {
+            customer_id: customer.0,
+            title,
+            starts_on,
+            ends_on,
+            status: status.as_str(),
+            account_manager_id: manager,
+            sla_policy_id: None,
+            notes: "",
+            notice_days: "30,7",
+            copied_from: None,
+            services: &services,
+            contacts: &customer.1[..customer.1.len().min(1)],
+        };
+        store::insert(db, &w, manager, now).await?;
+    }
+    Ok(())
 }
 
 const CUSTOMER_REPLIES: [&str; 4] = [

@@ -114,3 +114,21 @@ where
         t.cleanup().await;
     }
 }
+
+/// A signed-in agent of `role` for service-layer tests, English, in UTC, made at 2026-12-01.
+pub async fn actor(db: &Db, email: &str, role: crate::domain::Role) -> super::Actor {
+    use chrono::TimeZone;
+    let row = super::store::agents::NewAgentRow {
+        email,
+        name: email,
+        role: role.as_str(),
+        password_hash: Some("x"),
+        language: "en",
+        timezone: "UTC",
+        invite_token_hash: None,
+        invite_expires_at: None,
+    };
+    let at = chrono::Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap();
+    let id = super::store::agents::insert(db, &row, at).await.expect("a test agent");
+    super::Actor { id, name: email.into(), email: email.into(), role, language: crate::domain::Lang::En, timezone: chrono_tz::UTC }
+}

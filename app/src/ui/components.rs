@@ -32,6 +32,7 @@ pub fn Page(children: Children) -> impl IntoView {
                 <a href="/tickets">{t.nav_tickets}</a>
                 <a href="/board">{t.nav_board}</a>
                 <a href="/customers">{t.nav_customers}</a>
+                <a href="/agreements">{t.nav_agreements}</a>
                 <a href="/admin/services">{t.nav_services}</a>
                 <a href="/admin/policies">{t.nav_sla}</a>
                 <Show when=move || is_admin>

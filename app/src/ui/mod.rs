@@ -117,6 +117,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/calendars/:id") view=CalendarPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/policies") view=PoliciesPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/policies/:id") view=PolicyPage ssr=SsrMode::Async/>
+                <Route path=path!("/agreements") view=AgreementsPage ssr=SsrMode::Async/>
+                <Route path=path!("/agreements/new") view=NewAgreementPage ssr=SsrMode::Async/>
+                <Route path=path!("/agreements/:id") view=AgreementPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/services") view=ServicesPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/services/:id") view=ServicePage ssr=SsrMode::Async/>
                 <Route path=path!("/profile") view=ProfilePage ssr=SsrMode::Async/>

@@ -2,6 +2,7 @@
 
 mod helpers;
 
+mod agreements;
 mod auth;
 mod board;
 mod notifications;

@@ -116,28 +116,15 @@ mod tests {
     use chrono::TimeZone;
 
     use super::*;
-    use crate::domain::{Lang, NewTicket, Priority, ServiceForm};
-    use crate::server::store::{agents, customers};
+    use crate::domain::{NewTicket, Priority, ServiceForm};
+    use crate::server::store::customers;
     use crate::server::testing::each_backend;
 
     fn t0() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap()
     }
 
-    async fn actor(db: &Db, email: &str, role: Role) -> Actor {
-        let row = agents::NewAgentRow {
-            email,
-            name: email,
-            role: role.as_str(),
-            password_hash: Some("x"),
-            language: "en",
-            timezone: "UTC",
-            invite_token_hash: None,
-            invite_expires_at: None,
-        };
-        let id = agents::insert(db, &row, t0()).await.unwrap();
-        Actor { id, name: email.into(), email: email.into(), role, language: Lang::En, timezone: chrono_tz::UTC }
-    }
+    use crate::server::testing::actor;
 
     fn input(name: &str, category: &str) -> ServiceInput {
         ServiceInput::try_from(ServiceForm { name: name.into(), category: category.into(), description: "What we run for you.".into(), ..Default::default() }).unwrap()

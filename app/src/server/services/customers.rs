@@ -65,7 +65,15 @@ pub async fn view(db: &Db, actor: &Actor, id: i64) -> Result<CustomerView, AppEr
     let contacts = store::contacts(db, id).await?.into_iter().map(contact_view).collect();
     let query = crate::domain::TicketQuery { customer_id: Some(id), ..crate::domain::TicketQuery::new() };
     let recent = super::tickets::search(db, actor, &query, chrono::Utc::now()).await?.items.into_iter().take(RECENT).collect();
+    let filter = crate::domain::AgreementFilter { customer_id: Some(id), ..Default::default() };
+    let agreements = super::agreements::list(db, actor, &filter, chrono::Utc::now()).await?;
+    let mut requestable: Vec<String> =
+        agreements.iter().filter(|a| a.status == crate::domain::AgreementStatus::Active).flat_map(|a| a.services.iter().cloned()).collect();
+    requestable.sort();
+    requestable.dedup();
     Ok(CustomerView {
+        agreements,
+        requestable,
         id: c.id,
         name: c.name,
         timezone: c.timezone,

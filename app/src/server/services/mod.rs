@@ -3,6 +3,7 @@
 //! `now` (injected, so tests can set it).
 
 pub mod agents;
+pub mod agreements;
 pub mod auth;
 pub mod catalog;
 pub mod customers;

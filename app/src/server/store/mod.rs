@@ -3,6 +3,7 @@
 //! through these functions; their tests run on both backends.
 
 pub mod agents;
+pub mod agreements;
 pub mod alerts;
 pub mod customers;
 pub mod sessions;

@@ -185,6 +185,30 @@ fn CustomerDetail(c: CustomerView, reload: RwSignal<u32>) -> impl IntoView {
         </Show>
         <div class="split">
             <section>
+                <section class="card" data-testid="customer-agreements">
+                    <div class="page-head">
+                        <h2>{t.ag_title}</h2>
+                        <a class="button small" href=format!("/agreements/new?customer={}", c.id)>{t.ag_new}</a>
+                    </div>
+                    {if c.agreements.is_empty() {
+                        view! { <p class="muted">{t.ag_none}</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="plain agreements">
+                                {c.agreements.iter().map(|a| view! {
+                                    <li>
+                                        <a href=format!("/agreements/{}", a.id)>{format!("{} {}", a.number, a.title)}</a>" "
+                                        <span class=format!("badge agreement {}", a.status.as_str())>{crate::ui::pages::agreements::status_word(t, a.status)}</span>
+                                        <span class="muted">{format!(" {} – {}", a.starts_on, a.ends_on.map_or_else(|| t.ag_open_ended.to_owned(), |e| e.to_string()))}</span>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }}
+                    <p><strong>{t.ag_may_request}</strong>" "
+                        {if c.requestable.is_empty() { t.ag_nothing_covered.to_owned() } else { c.requestable.join(", ") }}
+                    </p>
+                </section>
                 <h2>{t.recent_tickets}</h2>
                 <div class="card flush"><TicketTable items=c.recent_tickets.clone() columns=Columns::WithoutCustomer/></div>
             </section>

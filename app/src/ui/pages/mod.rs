@@ -1,6 +1,7 @@
 //! One module per page.
 
 mod agents;
+pub mod agreements;
 mod auth;
 mod board;
 pub mod customers;
@@ -14,6 +15,7 @@ mod ticket;
 pub mod tickets;
 
 pub use agents::AgentsPage;
+pub use agreements::{AgreementPage, AgreementsPage, NewAgreementPage};
 pub use auth::{InvitePage, LoginPage};
 pub use board::BoardPage;
 pub use customers::{CustomerPage, CustomersPage};
