@@ -655,6 +655,52 @@ try {
     await phone.close();
   });
 
+  await scenario('agreements decide: an uncovered request is refused with who to ask; an agent overrides with a reason', async () => {
+    await a.goto(`${base}/tickets/new`);
+    await assertHydrated(a);
+    // Volga's agreement covers POS support and consulting, not hosting: said before sending.
+    await a.selectOption('select[name="form[service_id]"]', { label: 'Hosting' });
+    const refused = a.locator('[data-testid=coverage].refused');
+    await refused.waitFor();
+    assert.match(await refused.innerText(), /No active agreement of Volga Retail covers this request\. Contact Maria Manager/);
+    await a.fill('input[name="form[title]"]', 'E2E: host the loyalty site');
+    await shoot(a, 'ticket-refused-desktop');
+    // Sent without a reason: the server refuses it too, saying why and who to ask.
+    await a.click('main button[type=submit]');
+    await a.waitForSelector('.field-error:has-text("No active agreement of this customer")');
+    assert.equal(await a.inputValue('input[name="form[title]"]'), 'E2E: host the loyalty site', 'nothing typed is lost');
+    await a.fill('textarea[name="form[override_reason]"]', 'Pilot agreed by phone');
+    await Promise.all([a.waitForURL(/\/tickets\/ACC-\d+$/), a.click('main button[type=submit]')]);
+    await a.waitForSelector('h1:has-text("E2E: host the loyalty site")');
+    assert.match(await a.locator('ol.history').innerText(), /opened without an agreement that covers it: Pilot agreed by phone/);
+    // A covered service: the form names the agreement, and so does the ticket.
+    await a.goto(`${base}/tickets/new`);
+    await assertHydrated(a);
+    await a.selectOption('select[name="form[service_id]"]', { label: 'Retail POS support' });
+    await a.waitForSelector('[data-testid=coverage].ok:has-text("POS support")');
+    await a.fill('input[name="form[title]"]', 'E2E: till freezes at closing');
+    await Promise.all([a.waitForURL(/\/tickets\/ACC-\d+$/), a.click('main button[type=submit]')]);
+    await a.waitForSelector('[data-testid=ticket-agreement] a:has-text("POS support")');
+    // The agreement page lists its tickets (and the SLA compliance of their clocks).
+    await a.click('[data-testid=ticket-agreement] a');
+    await a.waitForSelector('table[data-testid=agreement-tickets] tr:has-text("E2E: till freezes at closing")');
+    await shoot(a, 'agreement-tickets-desktop');
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    const p = await newPage(phone, errors);
+    await signIn(p, base, 'admin@accord.demo');
+    await p.goto(`${base}/tickets/new`);
+    await assertHydrated(p);
+    await p.selectOption('select[name="form[service_id]"]', { label: 'Hosting' });
+    await p.locator('[data-testid=coverage].refused').scrollIntoViewIfNeeded();
+    await shoot(p, 'ticket-refused-phone');
+    assert.ok(await p.evaluate(() => document.documentElement.scrollWidth) <= 390, 'the new-ticket form fits');
+    await p.goto(a.url());
+    await p.locator('table[data-testid=agreement-tickets]').scrollIntoViewIfNeeded();
+    await shoot(p, 'agreement-tickets-phone');
+    assert.ok(await p.evaluate(() => document.documentElement.scrollWidth) <= 390, 'the agreement page fits');
+    await phone.close();
+  });
+
   await scenario('a phone sees cards, not a squeezed table', async () => {
     const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
     const p = await newPage(phone, errors);

@@ -34,6 +34,8 @@ async fn run(t: TestDb, n: usize) {
             priority: Priority::ALL[i % 4],
             assignee_id: if i % 3 == 0 { Some(admin) } else { None },
             service_id: None,
+            agreement_id: None,
+            override_reason: None,
         };
         tickets::create(&db, &actor, t, now).await.unwrap();
     }

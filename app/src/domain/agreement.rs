@@ -70,6 +70,44 @@ pub fn notice_due(ends: NaiveDate, days: &[u32], sent: &[u32], today: NaiveDate)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Problem;
+
+    fn cover() -> Cover {
+        let g = |id, starts: &str, services: Vec<i64>| CoverChoice {
+            id,
+            number: format!("AGR-{id}"),
+            title: String::new(),
+            starts_on: NaiveDate::parse_from_str(starts, "%Y-%m-%d").unwrap(),
+            services,
+        };
+        Cover { active: vec![g(1, "2026-01-01", vec![10, 11]), g(2, "2026-06-01", vec![10])], contracted: true, contact: "Ann <ann@example.com>".into() }
+    }
+
+    #[test]
+    fn a_request_falls_under_the_covering_agreement_that_started_last() {
+        let c = cover();
+        assert_eq!(c.decide(Some(10), None, None), Ok(Coverage::Under { agreement: 2, instead_of: None }));
+        assert_eq!(c.decide(Some(11), None, None), Ok(Coverage::Under { agreement: 1, instead_of: None }));
+        assert_eq!(c.decide(None, None, None), Ok(Coverage::Under { agreement: 2, instead_of: None }));
+        // An agent may pick the other one that covers it; the choice is kept.
+        assert_eq!(c.decide(Some(10), Some(1), None), Ok(Coverage::Under { agreement: 1, instead_of: Some(2) }));
+        assert_eq!(c.decide(Some(11), Some(2), None), Err(("agreement_id", Problem::NotAvailable)));
+    }
+
+    #[test]
+    fn an_uncovered_request_is_refused_with_who_to_ask_unless_overridden() {
+        let c = cover();
+        assert_eq!(c.decide(Some(12), None, None), Err(("service_id", Problem::NotCovered("Ann <ann@example.com>".into()))));
+        assert_eq!(c.decide(Some(12), None, Some("  ")), Err(("service_id", Problem::NotCovered("Ann <ann@example.com>".into()))));
+        assert_eq!(c.decide(Some(12), None, Some(" outage, CEO asked ")), Ok(Coverage::Overridden("outage, CEO asked".into())));
+        // All expired: even a request about no service needs cover.
+        let lapsed = Cover { active: vec![], ..cover() };
+        assert!(lapsed.refuses(None));
+        // Never had an agreement: general requests stay open, services still need one.
+        let none = Cover::default();
+        assert_eq!(none.decide(None, None, None), Ok(Coverage::Open));
+        assert_eq!(none.decide(Some(10), None, None), Err(("service_id", Problem::NotCovered(String::new()))));
+    }
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -158,6 +196,42 @@ pub struct AgreementView {
     pub history: Vec<AgreementEventView>,
     /// Whether the viewer may change it (managers).
     pub can_edit: bool,
+    /// The latest tickets that fall under it, and how many do in all.
+    pub tickets: Vec<AgreementTicket>,
+    pub tickets_total: i64,
+    /// How its tickets did on their SLA targets so far, per service and target.
+    pub compliance: Vec<ComplianceRow>,
+}
+
+/// A ticket that falls under an agreement.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AgreementTicket {
+    /// `ACC-1042`.
+    pub number: String,
+    pub title: String,
+    pub status: super::StatusView,
+    pub service: Option<String>,
+    pub created: super::Shown,
+}
+
+/// SLA outcomes of an agreement's tickets for one service (`None`: about no service) and
+/// target: clocks met, breached (including running ones past their goal), still running.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ComplianceRow {
+    pub service: Option<String>,
+    pub target: crate::sla::Target,
+    pub met: i64,
+    pub breached: i64,
+    pub running: i64,
+}
+
+impl ComplianceRow {
+    /// The share met of the clocks decided (met or breached), in whole percent; `None` before
+    /// any is decided.
+    pub fn met_percent(&self) -> Option<i64> {
+        let decided = self.met + self.breached;
+        (decided > 0).then(|| (self.met * 100 + decided / 2) / decided)
+    }
 }
 
 /// The list's filters, as the URL holds them.
@@ -242,6 +316,86 @@ mod form_tests {
             assert_eq!(parse_rate(bad), None, "{bad}");
         }
         assert_eq!(format_rate(9550), "95.50");
+    }
+}
+
+/// An active agreement a new ticket may fall under.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoverChoice {
+    pub id: i64,
+    /// `AGR-1002`.
+    pub number: String,
+    pub title: String,
+    pub starts_on: NaiveDate,
+    /// The services it covers.
+    pub services: Vec<i64>,
+}
+
+/// What a customer's agreements allow it to ask for today.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cover {
+    /// Its active agreements.
+    pub active: Vec<CoverChoice>,
+    /// Whether it has (or had) any agreement that was not cancelled: a customer that never
+    /// had one may still ask for things that are about no service.
+    pub contracted: bool,
+    /// Who to contact about cover ("Name <email>", the account manager of its latest
+    /// agreement), or empty.
+    pub contact: String,
+}
+
+/// What a request's coverage comes to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Coverage {
+    /// Under this agreement; `instead_of`: the one it would have fallen under had the agent not
+    /// picked another.
+    Under { agreement: i64, instead_of: Option<i64> },
+    /// Under none, and that is allowed (a customer without agreements, about no service).
+    Open,
+    /// Under none, opened anyway by an agent, for this reason.
+    Overridden(String),
+}
+
+impl Cover {
+    /// The active agreements that cover `service` (all active ones for a request about no
+    /// service), the latest start first: a request falls under the first.
+    pub fn covering(&self, service: Option<i64>) -> Vec<&CoverChoice> {
+        let mut out: Vec<&CoverChoice> = self.active.iter().filter(|g| service.is_none_or(|s| g.services.contains(&s))).collect();
+        out.sort_by(|a, b| b.starts_on.cmp(&a.starts_on).then(b.id.cmp(&a.id)));
+        out
+    }
+
+    /// Whether a request about `service` is refused unless an agent overrides it.
+    pub fn refuses(&self, service: Option<i64>) -> bool {
+        self.covering(service).is_empty() && (service.is_some() || self.contracted)
+    }
+
+    /// Decides a request about `service`: the agreement it falls under (or `picked`, one of
+    /// the covering ones), or the override `reason` when none covers it.
+    ///
+    /// # Errors
+    /// (field, problem): `agreement_id` for a pick that does not cover it; `service_id` with
+    /// who to contact when nothing covers it and no reason is given.
+    pub fn decide(&self, service: Option<i64>, picked: Option<i64>, reason: Option<&str>) -> Result<Coverage, (&'static str, super::Problem)> {
+        let covering = self.covering(service);
+        if let Some(latest) = covering.first() {
+            return match picked {
+                None => Ok(Coverage::Under { agreement: latest.id, instead_of: None }),
+                Some(p) if p == latest.id => Ok(Coverage::Under { agreement: p, instead_of: None }),
+                Some(p) if covering.iter().any(|g| g.id == p) => Ok(Coverage::Under { agreement: p, instead_of: Some(latest.id) }),
+                Some(_) => Err(("agreement_id", super::Problem::NotAvailable)),
+            };
+        }
+        if picked.is_some() {
+            return Err(("agreement_id", super::Problem::NotAvailable));
+        }
+        if !self.refuses(service) {
+            return Ok(Coverage::Open);
+        }
+        match reason.map(str::trim).filter(|r| !r.is_empty()) {
+            Some(r) => Ok(Coverage::Overridden(r.to_owned())),
+            None => Err(("service_id", super::Problem::NotCovered(self.contact.clone()))),
+        }
     }
 }
 

@@ -71,6 +71,9 @@ pub enum Problem {
     OverlapsAgreement(String),
     /// Not possible in the record's present state (a start for an agreement already running).
     WrongState,
+    /// No active agreement of the customer covers the request; holds who to contact about it
+    /// (the account manager, "Name <email>"), empty when nobody is named.
+    NotCovered(String),
 }
 
 impl std::fmt::Display for Problem {

@@ -135,6 +135,12 @@ pub struct NewTicketForm {
     /// The service it is about, or empty.
     #[serde(default)]
     pub service_id: String,
+    /// Another of the customer's active agreements than the one that started last, or empty.
+    #[serde(default)]
+    pub agreement_id: String,
+    /// Why it is opened although no active agreement covers it (agents only), or empty.
+    #[serde(default)]
+    pub override_reason: String,
 }
 
 /// A new ticket, checked.
@@ -147,6 +153,10 @@ pub struct NewTicket {
     pub priority: Priority,
     pub assignee_id: Option<i64>,
     pub service_id: Option<i64>,
+    /// An agreement picked instead of the one that started last.
+    pub agreement_id: Option<i64>,
+    /// Why it is opened without an agreement that covers it.
+    pub override_reason: Option<String>,
 }
 
 impl TryFrom<NewTicketForm> for NewTicket {
@@ -161,7 +171,11 @@ impl TryFrom<NewTicketForm> for NewTicket {
         let priority = enum_field("priority", &f.priority, Priority::parse, &mut errs);
         let assignee_id = opt_id("assignee_id", &f.assignee_id, &mut errs);
         let service_id = opt_id("service_id", &f.service_id, &mut errs);
+        let agreement_id = opt_id("agreement_id", &f.agreement_id, &mut errs);
+        let reason = text("override_reason", &f.override_reason, 0, 500, &mut errs);
         done(errs, || NewTicket {
+            agreement_id,
+            override_reason: Some(reason).filter(|r| !r.is_empty()),
             customer_id,
             requester_id,
             title,
@@ -396,6 +410,8 @@ mod tests {
             priority: "high".into(),
             assignee_id: "".into(),
             service_id: "".into(),
+            agreement_id: "".into(),
+            override_reason: "".into(),
         }
     }
 

@@ -154,6 +154,13 @@ pub enum EventKind {
     Sla { target: crate::sla::Target, breach: bool },
     /// The ticket's SLA terms switched (see [`crate::domain::TermsSwitch`]).
     SlaTerms { from: Option<crate::domain::TermsRef>, to: Option<crate::domain::TermsRef>, level: Option<crate::domain::PolicyLevel> },
+    /// Opened under another of the customer's agreements than the one that started last
+    /// (their numbers).
+    AgreementChosen { instead_of: String, chosen: String },
+    /// Opened although no active agreement covers it, for this reason.
+    CoverageOverride { reason: String },
+    /// Its agreement expired while it was open; it keeps the terms it was opened under.
+    AgreementExpired { number: String },
 }
 
 /// One entry of a ticket's history.
@@ -191,6 +198,8 @@ pub struct TicketView {
     pub sla: Option<super::TicketSlaView>,
     /// The service it is about: (id, name).
     pub service: Option<(i64, String)>,
+    /// The agreement it falls under: (id, number, title, status).
+    pub agreement: Option<(i64, String, String, crate::domain::AgreementStatus)>,
 }
 
 /// A customer's contact.
@@ -261,6 +270,8 @@ pub struct CustomerChoice {
     pub id: i64,
     pub name: String,
     pub contacts: Vec<ContactView>,
+    /// What its agreements let it ask for now.
+    pub cover: crate::domain::Cover,
 }
 
 /// A one-time link an admin hands to an invited agent (or one whose password was reset).
@@ -278,6 +289,8 @@ pub enum NoticeKind {
     SlaWarning,
     /// An SLA clock passed its due instant.
     SlaBreach,
+    /// An agreement the agent manages ends soon.
+    AgreementExpiry,
 }
 
 impl NoticeKind {
@@ -286,12 +299,13 @@ impl NoticeKind {
         match self {
             NoticeKind::SlaWarning => "sla_warning",
             NoticeKind::SlaBreach => "sla_breach",
+            NoticeKind::AgreementExpiry => "agreement_expiry",
         }
     }
 
     /// The kind a stored name stands for.
     pub fn parse(s: &str) -> Option<Self> {
-        [NoticeKind::SlaWarning, NoticeKind::SlaBreach].into_iter().find(|k| k.as_str() == s)
+        [NoticeKind::SlaWarning, NoticeKind::SlaBreach, NoticeKind::AgreementExpiry].into_iter().find(|k| k.as_str() == s)
     }
 }
 
@@ -299,8 +313,13 @@ impl NoticeKind {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NotificationView {
     pub id: i64,
+    /// The ticket's number (`ACC-1042`), or the agreement's (`AGR-1002`).
     pub ticket_number: String,
     pub ticket_title: String,
+    /// Where it links to.
+    pub href: String,
+    /// For an agreement's expiry: the days left when it was sent.
+    pub days: Option<i64>,
     pub kind: NoticeKind,
     pub target: Option<crate::sla::Target>,
     /// The due instant (or warning point) it is about.

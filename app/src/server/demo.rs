@@ -174,6 +174,7 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<DemoOutcome, AppError> 
     sla_setup(db, &customer_ids, start).await?;
     let services = catalog_setup(db, start).await?;
     agreements_setup(db, &customer_ids, &services, &agent_ids, now).await?;
+    let covers = crate::server::services::agreements::covers(db, None).await?;
     let statuses = tstore::statuses(db).await?;
     let mut rng = Lcg(20_261_123);
     let total = 300;
@@ -187,7 +188,14 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<DemoOutcome, AppError> 
         let title = rng.pick(&SUBJECTS[..]).to_string();
         let description = rng.pick(&DETAILS[..]).to_string();
         // Most tickets name the service they are about.
-        let service_id = if rng.below(4) == 0 { None } else { Some(*rng.pick(&services)) };
+        let mut service_id = if rng.below(4) == 0 { None } else { Some(*rng.pick(&services)) };
+        // Under the customer's agreement, as the desk would have it: a service it does not
+        // cover becomes one it does.
+        let cover = covers.get(&customer_id).cloned().unwrap_or_default();
+        if cover.refuses(service_id) {
+            service_id = cover.active.first().and_then(|g| g.services.first().copied());
+        }
+        let agreement_id = cover.covering(service_id).first().map(|g| g.id);
         let (tid, _) = tstore::insert(
             db,
             &NewTicketRow {
@@ -200,6 +208,8 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<DemoOutcome, AppError> 
                 assignee_id: None,
                 created_by: Some(creator.0),
                 service_id,
+                agreement_id,
+                notes: &[],
             },
             created,
         )
@@ -319,6 +329,7 @@ async fn agreements_setup(db: &Db, customers: &[(i64, Vec<i64>)], services: &[i6
     if !store::of_customer(db, nordhavn.0).await?.is_empty() {
         return Ok(());
     }
+    let premium = crate::server::store::sla::policies(db).await?.into_iter().find(|p| p.name.starts_with("Premium")).map(|p| p.id);
     let manager = agents.iter().find(|(_, n)| n.contains("Maria")).or(agents.first()).map(|(id, _)| *id);
     let today = now.date_naive();
     let date = |y: i32, m: u32, d: u32| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap_or(today);
@@ -335,7 +346,9 @@ async fn agreements_setup(db: &Db, customers: &[(i64, Vec<i64>)], services: &[i6
     ];
     for (customer, title, starts_on, ends_on, terms) in plans {
         let status = status_on(starts_on, ends_on, false, today);
-        let services: Vec<_> = terms.into_iter().map(|(s, rate)| (s, None, None, rate.as_ref().map(|r| r.1), rate.map(|r| r.0))).collect();
+        // Nordhavn's current term buys round-the-clock hosting: its own policy for that service.
+        let premium_for = |s: i64| (title == "Managed operations" && s == *hosting).then_some(premium).flatten();
+        let services: Vec<_> = terms.into_iter().map(|(s, rate)| (s, premium_for(s), None, rate.as_ref().map(|r| r.1), rate.map(|r| r.0))).collect();
         let w = AgreementWrite {
             customer_id: customer.0,
             title,

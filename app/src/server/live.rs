@@ -154,6 +154,8 @@ mod tests {
                     assignee_id: None,
                     created_by: Some(agent),
                     service_id: None,
+                    agreement_id: None,
+                    notes: &[],
                 },
                 crate::server::db::now_micros(now),
             )

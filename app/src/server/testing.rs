@@ -132,3 +132,40 @@ pub async fn actor(db: &Db, email: &str, role: crate::domain::Role) -> super::Ac
     let id = super::store::agents::insert(db, &row, at).await.expect("a test agent");
     super::Actor { id, name: email.into(), email: email.into(), role, language: crate::domain::Lang::En, timezone: chrono_tz::UTC }
 }
+
+/// An always-open calendar and a policy on it whose urgent first response is due after
+/// `urgent_first` (`15m`, `1h`), for service-layer tests; the corporate default when `default`.
+pub async fn policy(db: &Db, boss: &super::Actor, name: &str, urgent_first: &str, default: bool) -> i64 {
+    use crate::domain::{CalendarForm, CalendarInput, PolicyInput};
+    use chrono::TimeZone;
+    let at = chrono::Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap();
+    let cal = CalendarForm { name: format!("{name} hours"), timezone: "UTC".into(), always: Some("on".into()), ..Default::default() };
+    let cal = super::services::sla::create_calendar(db, boss, CalendarInput::try_from(cal).expect("a calendar"), at).await.expect("a calendar");
+    let form = policy_form(name, cal, urgent_first, default);
+    super::services::sla::create_policy(db, boss, PolicyInput::try_from(form).expect("a policy"), at).await.expect("a policy")
+}
+
+/// A policy form for tests: urgent first response after `urgent_first`, the other goals fixed,
+/// paused while waiting on the customer, warning at 80 %.
+pub fn policy_form(name: &str, calendar_id: i64, urgent_first: &str, default: bool) -> crate::domain::PolicyForm {
+    crate::domain::PolicyForm {
+        name: name.into(),
+        calendar_id: calendar_id.to_string(),
+        urgent_first: urgent_first.into(),
+        urgent_next: "2h".into(),
+        urgent_resolution: "8h".into(),
+        high_first: "2h".into(),
+        high_next: "4h".into(),
+        high_resolution: "16h".into(),
+        normal_first: "4h".into(),
+        normal_next: "8h".into(),
+        normal_resolution: "24h".into(),
+        low_first: "8h".into(),
+        low_next: "16h".into(),
+        low_resolution: "48h".into(),
+        pause_waiting_on_customer: Some("on".into()),
+        warning_percent: "80".into(),
+        is_default: default.then(|| "on".into()),
+        ..Default::default()
+    }
+}

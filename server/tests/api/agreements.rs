@@ -59,3 +59,65 @@ async fn a_manager_makes_copies_and_ends_an_agreement_through_the_form() {
     })
     .await;
 }
+
+/// What agreements decide, through both intakes that exist (the REST API and the new-ticket
+/// form's server function): a request for a service no active agreement covers is refused with
+/// who to contact; an agent may override it with a reason; a covered one records its agreement.
+#[tokio::test]
+async fn an_uncovered_request_is_refused_through_the_api_and_the_form_unless_overridden() {
+    on_each_backend(|app| async move {
+        let anna = app.signed_in("anna@example.com").await;
+        let max = app.signed_in("manager@example.com").await;
+        let max_id = crate::helpers::me(&app, &max).await;
+        let (_, hosting) = server_fn(&app, &max, "services/create", "form[name]=Hosting").await;
+        let (_, backups) = server_fn(&app, &max, "services/create", "form[name]=Backups").await;
+        let (hosting, backups) = (hosting.as_i64().unwrap(), backups.as_i64().unwrap());
+        let c = customer(&app, &anna, "Nordhavn").await;
+        let (code, a) = server_fn(
+            &app,
+            &max,
+            "agreements/create",
+            &format!("form[customer_id]={c}&form[title]=Hosting+2026&form[starts_on]=2026-01-01&form[account_manager_id]={max_id}&form[services][0][covered]=on&form[services][0][service_id]={hosting}"),
+        )
+        .await;
+        assert_eq!(code, 200, "{a}");
+        let post = |body: serde_json::Value| {
+            let anna = anna.clone();
+            let url = app.url("/api/v1/tickets");
+            async move {
+                let r = anna.post(url).json(&body).send().await.unwrap();
+                (r.status().as_u16(), r.json::<serde_json::Value>().await.unwrap())
+            }
+        };
+        let request = |service: i64, reason: &str| serde_json::json!({
+            "customer_id": c.to_string(), "title": "Restore last night's backup", "priority": "high",
+            "service_id": service.to_string(), "override_reason": reason,
+        });
+        // Refused, naming who to ask.
+        let (code, e) = post(request(backups, "")).await;
+        assert_eq!(code, 422, "{e}");
+        assert_eq!(e["Invalid"][0]["field"], "service_id");
+        assert!(e["Invalid"][0]["problem"]["NotCovered"].as_str().unwrap().contains("manager@example.com"), "{e}");
+        // Overridden with a reason: opened, the reason in its history.
+        let (code, t) = post(request(backups, "Data loss, cover being signed")).await;
+        assert_eq!(code, 201, "{t}");
+        let v: serde_json::Value = anna.get(app.url(&format!("/api/v1/tickets/{}", t["number"].as_str().unwrap()))).send().await.unwrap().json().await.unwrap();
+        assert_eq!(v["agreement"], serde_json::Value::Null);
+        assert!(v["events"].as_array().unwrap().iter().any(|e| e["kind"]["CoverageOverride"]["reason"] == "Data loss, cover being signed"), "{v}");
+        // Covered: the ticket records the agreement.
+        let (code, t) = post(request(hosting, "")).await;
+        assert_eq!(code, 201, "{t}");
+        let v: serde_json::Value = anna.get(app.url(&format!("/api/v1/tickets/{}", t["number"].as_str().unwrap()))).send().await.unwrap().json().await.unwrap();
+        assert_eq!(v["agreement"][0], a);
+        // The form's server function refuses alike.
+        let (code, e) = server_fn(&app, &anna, "tickets/create", &format!("form[customer_id]={c}&form[title]=Restore&form[priority]=high&form[service_id]={backups}")).await;
+        assert_eq!(code, 422, "{e}");
+        assert!(e["Invalid"][0]["problem"]["NotCovered"].is_string(), "{e}");
+        // The new-ticket page knows what the customer may ask for.
+        let (_, options) = server_fn(&app, &anna, "tickets/form_options", "").await;
+        let mine = options["customers"].as_array().unwrap().iter().find(|x| x["id"] == c).unwrap().clone();
+        assert_eq!(mine["cover"]["active"][0]["services"], serde_json::json!([hosting]), "{mine}");
+        app
+    })
+    .await;
+}

@@ -16,11 +16,11 @@ async fn managers_keep_the_catalog_agents_read_it_and_tickets_name_a_service() {
         let (code, e) = server_fn(&app, &max, "services/create", "form[name]=+&form[sla_policy_id]=x").await;
         assert_eq!(code, 422);
         assert_eq!(e["Invalid"].as_array().unwrap().len(), 2, "{e}");
-        // A ticket about it, through the REST API.
+        // A ticket about it, through the REST API (no agreement covers it yet: by override).
         let c = customer(&app, &anna, "Nordhavn").await;
         let r = anna
             .post(app.url("/api/v1/tickets"))
-            .json(&serde_json::json!({ "customer_id": c.to_string(), "title": "Site down", "priority": "high", "service_id": id.to_string() }))
+            .json(&serde_json::json!({ "customer_id": c.to_string(), "title": "Site down", "priority": "high", "service_id": id.to_string(), "override_reason": "Trial week" }))
             .send()
             .await
             .unwrap();
@@ -35,7 +35,7 @@ async fn managers_keep_the_catalog_agents_read_it_and_tickets_name_a_service() {
         assert_eq!(code, 200);
         let r = anna
             .post(app.url("/api/v1/tickets"))
-            .json(&serde_json::json!({ "customer_id": c.to_string(), "title": "Again", "priority": "high", "service_id": id.to_string() }))
+            .json(&serde_json::json!({ "customer_id": c.to_string(), "title": "Again", "priority": "high", "service_id": id.to_string(), "override_reason": "Trial week" }))
             .send()
             .await
             .unwrap();

@@ -80,8 +80,38 @@ async fn check(db: &Db, a: &AgreementInput, except: Option<i64>) -> Result<(), A
             errs.push(crate::domain::FieldError::new(&format!("services[{i}].hourly_rate"), Problem::OutOfRange(0, i64::MAX)));
         }
     }
+    if a.title.chars().count() > 200 {
+        errs.push(crate::domain::FieldError::new("title", Problem::TooLong(200)));
+    }
+    // Four-digit years only: both databases then order the dates alike.
+    let year_ok = |d: NaiveDate| (1900..=9999).contains(&chrono::Datelike::year(&d));
+    if !year_ok(a.starts_on) {
+        errs.push(crate::domain::FieldError::new("starts_on", Problem::OutOfRange(1900, 9999)));
+    }
+    if a.ends_on.is_some_and(|e| !year_ok(e)) {
+        errs.push(crate::domain::FieldError::new("ends_on", Problem::OutOfRange(1900, 9999)));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for s in &a.services {
+        if !seen.insert(s.service_id) {
+            errs.push(crate::domain::FieldError::new("services", Problem::Taken));
+        }
+    }
     if !errs.is_empty() {
         return Err(AppError::Invalid(errs));
+    }
+    let policies = crate::server::store::sla::policies(db).await?;
+    let calendars = crate::server::store::sla::calendars(db).await?;
+    if a.sla_policy_id.is_some_and(|p| !policies.iter().any(|x| x.id == p)) {
+        return Err(AppError::invalid("sla_policy_id", Problem::NotAvailable));
+    }
+    for (i, s) in a.services.iter().enumerate() {
+        if s.sla_policy_id.is_some_and(|p| !policies.iter().any(|x| x.id == p)) {
+            return Err(AppError::invalid(&format!("services[{i}].sla_policy_id"), Problem::NotAvailable));
+        }
+        if s.calendar_id.is_some_and(|c| !calendars.iter().any(|x| x.id == c)) {
+            return Err(AppError::invalid(&format!("services[{i}].calendar_id"), Problem::NotAvailable));
+        }
     }
     if !customers::exists(db, a.customer_id).await? {
         return Err(AppError::invalid("customer_id", Problem::NotAvailable));
@@ -90,6 +120,11 @@ async fn check(db: &Db, a: &AgreementInput, except: Option<i64>) -> Result<(), A
         if !agents::get(db, m).await.is_ok_and(|x| x.active) {
             return Err(AppError::invalid("account_manager_id", Problem::NotAvailable));
         }
+    }
+    let mut contacts = a.contacts.clone();
+    contacts.sort_unstable();
+    if contacts.windows(2).any(|w| w[0] == w[1]) {
+        return Err(AppError::invalid("contacts", Problem::Taken));
     }
     for c in &a.contacts {
         if !customers::contact(db, *c).await.is_ok_and(|x| x.customer_id == a.customer_id) {
@@ -227,6 +262,10 @@ pub async fn change(db: &Db, actor: &Actor, id: i64, change: Change, reason: &st
     let (old, new) = if kind == "cancelled" { (Some(g.status.clone()), Some(next.as_str().to_owned())) } else { (old, new) };
     if !store::transition(db, id, g.version, next.as_str(), starts, ends, (kind, old, new, Some(reason.trim())), Some(actor.id), now_micros(now)).await? {
         return Err(AppError::Conflict { by: String::new(), current_version: store::get(db, id).await?.version });
+    }
+    // Ended by hand today: the manager knows; no "ends in 0 days" notice follows.
+    if kind == "ended_early" {
+        store::supersede_notices(db, id, today, &parse_notice_days(&g.notice_days), now_micros(now)).await?;
     }
     if next != status && kind != "cancelled" {
         store::transition(db, id, g.version + 1, next.as_str(), starts, ends, ("status", Some(g.status.clone()), Some(next.as_str().to_owned()), Some(kind)), Some(actor.id), now_micros(now)).await?;
@@ -386,9 +425,14 @@ fn summary(g: AgreementRow, services: Vec<String>, now: DateTime<Utc>) -> crate:
 /// # Errors
 /// Database errors.
 pub async fn list(db: &Db, _actor: &Actor, f: &crate::domain::AgreementFilter, now: DateTime<Utc>) -> Result<Vec<crate::domain::AgreementSummary>, AppError> {
-    // "Within N days" is counted from UTC today; a customer a timezone away may be a day off.
-    let ends_by = f.expires_within.map(|n| now.date_naive() + chrono::TimeDelta::days(i64::from(n)));
-    let rows = store::list(db, f.status.map(AgreementStatus::as_str), f.customer_id, f.account_manager_id, ends_by, LIST_LIMIT).await?;
+    // "Within N days" of each customer's own today: the database narrows by the widest
+    // (UTC today + a day), each row is then checked against its customer's date.
+    let within = f.expires_within.map(|n| i64::from(n.min(36_600)));
+    let ends_by = within.and_then(|n| now.date_naive().checked_add_signed(chrono::TimeDelta::days(n + 1)));
+    let mut rows = store::list(db, f.status.map(AgreementStatus::as_str), f.customer_id, f.account_manager_id, ends_by, LIST_LIMIT).await?;
+    if let Some(n) = within {
+        rows.retain(|g| g.ends_on.is_some_and(|e| (e - local_today(&g.customer_timezone, now)).num_days() <= n));
+    }
     let names = store::service_names(db, &rows.iter().map(|r| r.id).collect::<Vec<_>>()).await?;
     Ok(rows
         .into_iter()
@@ -442,7 +486,29 @@ pub async fn view(db: &Db, actor: &Actor, id: i64, now: DateTime<Utc>) -> Result
         None => None,
     };
     let services = terms.iter().map(|t| t.service_name.clone()).collect();
+    let (rows, tickets_total) = store::tickets(db, id, TICKETS_SHOWN).await?;
+    let tickets = rows
+        .into_iter()
+        .map(|r| crate::domain::AgreementTicket {
+            number: crate::domain::display_number(r.number),
+            title: r.title,
+            status: super::tickets::status_view(0, &r.status_name, &r.status_category, r.status_key.as_deref()),
+            service: r.service_name,
+            created: crate::server::render::shown(r.created_at, actor.timezone, actor.language),
+        })
+        .collect();
+    let compliance = store::compliance(db, id, now_micros(now))
+        .await?
+        .into_iter()
+        .filter_map(|(service, target, met, breached, running)| {
+            let target = crate::sla::Target::ALL.into_iter().find(|t| t.as_str() == target)?;
+            Some(crate::domain::ComplianceRow { service, target, met, breached, running })
+        })
+        .collect();
     Ok(crate::domain::AgreementView {
+        tickets,
+        tickets_total,
+        compliance,
         account_manager_id: g.account_manager_id,
         policy_name: policy_name(g.sla_policy_id),
         notes: g.notes.clone(),
@@ -455,6 +521,47 @@ pub async fn view(db: &Db, actor: &Actor, id: i64, now: DateTime<Utc>) -> Result
         summary: summary(g, services, now),
     })
 }
+
+/// What each customer's agreements let it ask for now (one customer, or all): its active
+/// agreements with their services, whether it has any agreement, and who to ask about cover.
+///
+/// # Errors
+/// Database errors.
+pub async fn covers(db: &Db, customer_id: Option<i64>) -> Result<std::collections::HashMap<i64, crate::domain::Cover>, AppError> {
+    use crate::domain::{Cover, CoverChoice};
+    let rows = store::not_cancelled(db, customer_id).await?;
+    let active: Vec<i64> = rows.iter().filter(|g| g.status == "active").map(|g| g.id).collect();
+    let services = store::service_ids(db, &active).await?;
+    let mut managers: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
+    let mut out: std::collections::HashMap<i64, Cover> = std::collections::HashMap::new();
+    // Newest start first: the first account manager met is the latest agreement's.
+    for g in &rows {
+        let c = out.entry(g.customer_id).or_default();
+        c.contracted = true;
+        if c.contact.is_empty() {
+            if let Some(m) = g.account_manager_id {
+                if !managers.contains_key(&m) {
+                    let who = agents::get(db, m).await.map(|a| format!("{} <{}>", a.name, a.email)).unwrap_or_default();
+                    managers.insert(m, who);
+                }
+                c.contact = managers.get(&m).cloned().unwrap_or_default();
+            }
+        }
+        if g.status == "active" {
+            c.active.push(CoverChoice {
+                id: g.id,
+                number: display_number(g.number),
+                title: g.title.clone(),
+                starts_on: g.starts_on,
+                services: services.iter().filter(|(a, _)| *a == g.id).map(|(_, s)| *s).collect(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// How many of its tickets an agreement's page lists.
+const TICKETS_SHOWN: i64 = 20;
 
 /// What one run of the agreements scheduler did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -477,23 +584,48 @@ const BATCH: i64 = 5000;
 pub async fn run_lifecycle(db: &Db, now: DateTime<Utc>) -> Result<LifecycleRun, AppError> {
     let mut run = LifecycleRun::default();
     let now = now_micros(now);
-    for g in store::running(db, BATCH).await? {
-        let today = local_today(&g.customer_timezone, now);
-        let next = status_on(g.starts_on, g.ends_on, false, today);
-        if next.as_str() != g.status
-            && store::transition(db, g.id, g.version, next.as_str(), g.starts_on, g.ends_on, ("status", Some(g.status.clone()), Some(next.as_str().to_owned()), Some("date")), None, now).await?
-        {
-            match next {
-                AgreementStatus::Active => run.activated += 1,
-                AgreementStatus::Expired => run.expired += 1,
-                _ => {}
+    // Every timezone's today is within a day of UTC's; notices reach at most 366 days ahead.
+    let utc_today = now.date_naive();
+    let starts_by = utc_today.succ_opt().unwrap_or(utc_today);
+    let ends_by = utc_today.checked_add_signed(chrono::TimeDelta::days(368)).unwrap_or(utc_today);
+    let mut after = 0;
+    loop {
+        let batch = store::running(db, starts_by, ends_by, after, BATCH).await?;
+        let Some(last) = batch.last() else { break };
+        after = last.id;
+        let full = batch.len() as i64 == BATCH;
+        for g in batch {
+            // One agreement that fails is logged and left for the next run; the rest go on.
+            if let Err(e) = lifecycle_one(db, &g, now, &mut run).await {
+                tracing::warn!(agreement_id = g.id, "agreements: lifecycle step failed: {e}");
             }
         }
-        if next == AgreementStatus::Active && send_notice(db, &g, today, now).await? {
-            run.notices += 1;
+        if !full {
+            break;
         }
     }
     Ok(run)
+}
+
+/// One agreement's step of [`run_lifecycle`].
+async fn lifecycle_one(db: &Db, g: &AgreementRow, now: DateTime<Utc>, run: &mut LifecycleRun) -> Result<(), AppError> {
+    let today = local_today(&g.customer_timezone, now);
+    let next = status_on(g.starts_on, g.ends_on, false, today);
+    if next.as_str() != g.status {
+        if !store::transition(db, g.id, g.version, next.as_str(), g.starts_on, g.ends_on, ("status", Some(g.status.clone()), Some(next.as_str().to_owned()), Some("date")), None, now).await? {
+            // Changed meanwhile (by hand, or another server): the next run sees it as it is.
+            return Ok(());
+        }
+        match next {
+            AgreementStatus::Active => run.activated += 1,
+            AgreementStatus::Expired => run.expired += 1,
+            _ => {}
+        }
+    }
+    if next == AgreementStatus::Active && send_notice(db, g, today, now).await? {
+        run.notices += 1;
+    }
+    Ok(())
 }
 
 /// Sends the expiry notice due today for `g`, if one is: returns whether it did.
@@ -503,8 +635,12 @@ async fn send_notice(db: &Db, g: &AgreementRow, today: NaiveDate, now: DateTime<
     let Some((days, superseded)) = notice_due(ends, &parse_notice_days(&g.notice_days), &sent, today) else { return Ok(false) };
     let left = (ends - today).num_days();
     let mut to = Vec::new();
+    let mut in_app = Vec::new();
     if let Some(m) = g.account_manager_id {
         if let Ok(a) = agents::get(db, m).await {
+            if a.active {
+                in_app.push(a.id);
+            }
             to.push((a.email, a.name, a.language));
         }
     }
@@ -532,7 +668,7 @@ async fn send_notice(db: &Db, g: &AgreementRow, today: NaiveDate, now: DateTime<
     if messages.is_empty() {
         return Ok(false);
     }
-    Ok(store::record_notice(db, g.id, ends, days, &superseded, &messages, now).await?)
+    Ok(store::record_notice(db, g.id, ends, days, &superseded, &messages, &in_app, now).await?)
 }
 
 #[cfg(test)]
@@ -641,6 +777,11 @@ mod tests {
             assert!(sent[0].1.contains(&number) && sent[0].1.contains("30"), "{sent:?}");
             assert_eq!(sent[1].0, "ann@acme.example");
             assert!(sent[1].1.contains("löper ut"), "Swedish for Ann: {sent:?}");
+            // In the app too, for the account manager: the bell links to the agreement.
+            let bell = crate::server::services::notifications::list(&d.db, &d.boss).await.unwrap();
+            assert_eq!(bell.unread, 1);
+            let n = &bell.items[0];
+            assert_eq!((n.kind, n.days, n.href.clone(), n.ticket_number.clone()), (crate::domain::NoticeKind::AgreementExpiry, Some(30), format!("/agreements/{id}"), number.clone()));
             // A restart (another run the same day, the next day): nothing again.
             assert_eq!(run_lifecycle(&d.db, utc("2027-03-01T08:00:00Z")).await.unwrap().notices, 0);
             assert_eq!(run_lifecycle(&d.db, utc("2027-03-02T08:00:00Z")).await.unwrap().notices, 0);
@@ -654,6 +795,7 @@ mod tests {
             assert_eq!(run_lifecycle(&d.db, utc("2027-03-26T08:00:00Z")).await.unwrap().notices, 1, "the 30-day notice for 10 April");
             assert_eq!(run_lifecycle(&d.db, utc("2027-04-03T08:00:00Z")).await.unwrap().notices, 1, "and its 7-day one");
             assert_eq!(mails().await.len(), 8);
+            assert_eq!(crate::server::services::notifications::list(&d.db, &d.boss).await.unwrap().items.len(), 4, "one in-app notice per notice sent");
         })
         .await;
     }

@@ -108,7 +108,8 @@ pub async fn delete(db: &Db, actor: &Actor, id: i64) -> Result<(), AppError> {
         return Ok(());
     }
     let s = store::get(db, id).await?;
-    Err(AppError::invalid("service", Problem::InUse { tickets: s.tickets, agreements: 0 }))
+    let agreements = store::agreements_using(db, id).await?;
+    Err(AppError::invalid("service", Problem::InUse { tickets: s.tickets, agreements }))
 }
 
 #[cfg(test)]
@@ -149,7 +150,7 @@ mod tests {
 
             // A ticket about Hosting: it cannot be deleted, says why, and can be deactivated.
             let customer = customers::insert(&db, "Acme", "UTC", t0()).await.unwrap();
-            let t = NewTicket { customer_id: customer, requester_id: None, title: "Site down".into(), description: String::new(), priority: Priority::High, assignee_id: None, service_id: None };
+            let t = NewTicket { customer_id: customer, requester_id: None, title: "Site down".into(), description: String::new(), priority: Priority::High, assignee_id: None, service_id: None, agreement_id: None, override_reason: None };
             let (ticket, _) = super::super::tickets::create(&db, &boss, t, t0()).await.unwrap();
             crate::server::store::tickets::set_service(&db, ticket, Some(hosting)).await.unwrap();
             assert_eq!(delete(&db, &boss, hosting).await.unwrap_err().field("service"), Some(Problem::InUse { tickets: 1, agreements: 0 }));

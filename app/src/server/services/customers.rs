@@ -106,12 +106,13 @@ pub async fn add_contact(db: &Db, _actor: &Actor, customer_id: i64, c: ContactIn
 pub async fn choices(db: &Db, _actor: &Actor) -> Result<Vec<CustomerChoice>, AppError> {
     let customers = store::list(db, LIST_LIMIT).await?;
     let mut contacts = store::all_contacts(db, 5000).await?;
+    let mut covers = super::agreements::covers(db, None).await?;
     Ok(customers
         .into_iter()
         .map(|c| {
             let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut contacts).into_iter().partition(|k| k.customer_id == c.id);
             contacts = rest;
-            CustomerChoice { id: c.id, name: c.name, contacts: mine.into_iter().map(contact_view).collect() }
+            CustomerChoice { cover: covers.remove(&c.id).unwrap_or_default(), id: c.id, name: c.name, contacts: mine.into_iter().map(contact_view).collect() }
         })
         .collect())
 }

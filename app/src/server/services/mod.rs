@@ -11,6 +11,9 @@ pub mod notifications;
 pub mod sla;
 pub mod tickets;
 
+#[cfg(test)]
+mod coverage_tests;
+
 use crate::domain::{Problem, Role};
 use crate::error::AppError;
 use super::Actor;

@@ -22,11 +22,25 @@ pub async fn list(db: &Db, actor: &Actor) -> Result<NotificationList, AppError> 
         .await?
         .into_iter()
         .filter_map(|n| {
+            let kind = NoticeKind::parse(&n.kind)?;
+            let (number, title, href, days) = match (kind, n.number, n.agreement_id, n.agreement_number) {
+                (NoticeKind::AgreementExpiry, _, Some(id), Some(number)) => {
+                    (super::agreements::display_number(number), n.agreement_title.unwrap_or_default(), format!("/agreements/{id}"), n.cycle)
+                }
+                (NoticeKind::SlaWarning | NoticeKind::SlaBreach, Some(number), _, _) => {
+                    let number = display_number(number);
+                    let href = format!("/tickets/{number}");
+                    (number, n.title.unwrap_or_default(), href, None)
+                }
+                _ => return None,
+            };
             Some(NotificationView {
                 id: n.id,
-                ticket_number: display_number(n.number),
-                ticket_title: n.title,
-                kind: NoticeKind::parse(&n.kind)?,
+                ticket_number: number,
+                ticket_title: title,
+                href,
+                days,
+                kind,
                 target: crate::sla::Target::ALL.into_iter().find(|t| Some(t.as_str()) == n.target.as_deref()),
                 due: n.due_at.map(at),
                 at: at(n.at),

@@ -254,14 +254,19 @@ pub async fn set_customer_policy(db: &Db, actor: &Actor, customer_id: i64, polic
     Ok(())
 }
 
-/// The policy levels that exist today for a ticket of a customer about a service (agreements
-/// join later). A deactivated service keeps its policy for the tickets that name it.
-async fn candidates(db: &Db, customer_id: i64, service_id: Option<i64>) -> Result<PolicyCandidates, AppError> {
+/// The policy each level names for a ticket of a customer about a service under an agreement.
+/// The agreement's terms hold after it expires (the ticket keeps what it was opened under); a
+/// deactivated service keeps its policy for the tickets that name it.
+async fn candidates(db: &Db, customer_id: i64, service_id: Option<i64>, agreement_id: Option<i64>) -> Result<PolicyCandidates, AppError> {
     let service = match service_id {
         Some(id) => crate::server::store::services::get(db, id).await?.sla_policy_id,
         None => None,
     };
-    Ok(PolicyCandidates { service, customer: store::customer_policy(db, customer_id).await?, default: store::default_policy(db).await?, ..Default::default() })
+    let (agreement_service, agreement) = match agreement_id {
+        Some(a) => crate::server::store::agreements::policies_for(db, a, service_id).await?,
+        None => (None, None),
+    };
+    Ok(PolicyCandidates { agreement_service, agreement, service, customer: store::customer_policy(db, customer_id).await?, default: store::default_policy(db).await? })
 }
 
 /// A ticket's history as replay events. Tickets made before events existed (or by bulk
@@ -322,7 +327,7 @@ async fn inputs(db: &Db, ticket_id: i64, t: &store::ReplayTicketRow) -> Result<O
             (pid, level, pv, body, cv, cal_body)
         }
         _ => {
-            let Some((pid, level)) = resolve_policy(&candidates(db, t.customer_id, t.service_id).await?) else { return Ok(None) };
+            let Some((pid, level)) = resolve_policy(&candidates(db, t.customer_id, t.service_id, t.agreement_id).await?) else { return Ok(None) };
             let p = store::policy(db, pid).await?;
             let c = store::calendar(db, p.calendar_id).await?;
             (pid, level, p.version, p.body, c.version, c.body)
@@ -734,7 +739,7 @@ mod tests {
     use chrono::{TimeDelta, TimeZone};
 
     use super::*;
-    use crate::domain::{CalendarForm, Lang, NewComment, NewTicket, PolicyForm, TicketEdit, Urgency};
+    use crate::domain::{CalendarForm, Lang, NewComment, NewTicket, TicketEdit, Urgency};
     use crate::server::services::tickets;
     use crate::server::store::{agents, customers};
     use crate::server::testing::each_backend;
@@ -762,28 +767,7 @@ mod tests {
         CalendarForm { name: name.into(), timezone: "UTC".into(), always: Some("on".into()), ..Default::default() }
     }
 
-    fn policy_form(name: &str, calendar_id: i64, urgent_first: &str, default: bool) -> PolicyForm {
-        PolicyForm {
-            name: name.into(),
-            calendar_id: calendar_id.to_string(),
-            urgent_first: urgent_first.into(),
-            urgent_next: "2h".into(),
-            urgent_resolution: "8h".into(),
-            high_first: "2h".into(),
-            high_next: "4h".into(),
-            high_resolution: "16h".into(),
-            normal_first: "4h".into(),
-            normal_next: "8h".into(),
-            normal_resolution: "24h".into(),
-            low_first: "8h".into(),
-            low_next: "16h".into(),
-            low_resolution: "48h".into(),
-            pause_waiting_on_customer: Some("on".into()),
-            warning_percent: "80".into(),
-            is_default: default.then(|| "on".into()),
-            ..Default::default()
-        }
-    }
+    use crate::server::testing::policy_form;
 
     struct Desk {
         db: Db,
@@ -802,7 +786,7 @@ mod tests {
     }
 
     async fn open(d: &Desk, at: DateTime<Utc>) -> i64 {
-        let t = NewTicket { customer_id: d.customer, requester_id: None, title: "VPN down".into(), description: String::new(), priority: Priority::Urgent, assignee_id: None, service_id: None };
+        let t = NewTicket { customer_id: d.customer, requester_id: None, title: "VPN down".into(), description: String::new(), priority: Priority::Urgent, assignee_id: None, service_id: None, agreement_id: None, override_reason: None };
         tickets::create(&d.db, &d.boss, t, at).await.unwrap().0
     }
 
@@ -1021,7 +1005,7 @@ mod tests {
                 invite_expires_at: None,
             };
             let eve = agents::insert(&d.db, &row, t0()).await.unwrap();
-            let t = NewTicket { customer_id: d.customer, requester_id: None, title: "Mail".into(), description: String::new(), priority: Priority::Urgent, assignee_id: Some(eve), service_id: None };
+            let t = NewTicket { customer_id: d.customer, requester_id: None, title: "Mail".into(), description: String::new(), priority: Priority::Urgent, assignee_id: Some(eve), service_id: None, agreement_id: None, override_reason: None };
             let id = tickets::create(&d.db, &d.boss, t, t0()).await.unwrap().0;
             // Answered in time; then waiting on the customer (resolution paused).
             tickets::comment(&d.db, &d.boss, id, NewComment { body: "On it".into(), internal: false }, t0() + TimeDelta::minutes(10)).await.unwrap();
@@ -1108,7 +1092,7 @@ mod tests {
             // Due first: urgent (1h), high (2h), normal (4h); then two resolved (no due at all).
             let mut ids = Vec::new();
             for (i, p) in [Priority::Normal, Priority::Urgent, Priority::High, Priority::Low, Priority::Low].into_iter().enumerate() {
-                let t = NewTicket { customer_id: d.customer, requester_id: None, title: format!("T{i}"), description: String::new(), priority: p, assignee_id: None, service_id: None };
+                let t = NewTicket { customer_id: d.customer, requester_id: None, title: format!("T{i}"), description: String::new(), priority: p, assignee_id: None, service_id: None, agreement_id: None, override_reason: None };
                 ids.push(tickets::create(&d.db, &d.boss, t, t0()).await.unwrap().0);
             }
             set_status(&d, ids[3], "resolved", t0() + TimeDelta::minutes(1)).await;
@@ -1220,7 +1204,8 @@ mod tests {
             set_customer_policy(&d.db, &d.boss, d.customer, Some(silver), t0()).await.unwrap();
             let hosting = ServiceInput { name: "Hosting".into(), description: String::new(), category: "Operations".into(), sla_policy_id: Some(gold) };
             let svc = catalog::create(&d.db, &d.boss, hosting.clone(), t0()).await.unwrap();
-            let about = |service_id| NewTicket { customer_id: d.customer, requester_id: None, title: "Site down".into(), description: String::new(), priority: Priority::Urgent, assignee_id: None, service_id };
+            // No agreement covers the service yet: opened by override (see the agreements tests for the levels above).
+            let about = |service_id| NewTicket { customer_id: d.customer, requester_id: None, title: "Site down".into(), description: String::new(), priority: Priority::Urgent, assignee_id: None, service_id, agreement_id: None, override_reason: Some("pilot before the contract".into()) };
             let (with, _) = tickets::create(&d.db, &d.boss, about(Some(svc)), t0()).await.unwrap();
             let (without, _) = tickets::create(&d.db, &d.boss, about(None), t0()).await.unwrap();
             let terms = |id| {

@@ -244,6 +244,7 @@ pub async fn create(db: &Db, actor: &Actor, t: NewTicket, now: DateTime<Utc>) ->
             Err(e) => return Err(e.into()),
         }
     }
+    let (agreement_id, notes) = coverage(db, &t).await?;
     let status = store::statuses(db).await?.into_iter().next().ok_or(AppError::Internal)?;
     let (id, number) = store::insert(
         db,
@@ -257,12 +258,29 @@ pub async fn create(db: &Db, actor: &Actor, t: NewTicket, now: DateTime<Utc>) ->
             assignee_id: t.assignee_id,
             created_by: Some(actor.id),
             service_id: t.service_id,
+            agreement_id,
+            notes: &notes,
         },
         crate::server::db::now_micros(now),
     )
     .await?;
     clocks_follow(db, id, now).await;
     Ok((id, display_number(number)))
+}
+
+/// The agreement a new ticket falls under, and what its history records about that (see
+/// [`crate::domain::Cover::decide`]): an agent's pick of another covering agreement, or the
+/// reason an uncovered request was opened anyway.
+async fn coverage(db: &Db, t: &NewTicket) -> Result<(Option<i64>, Vec<(&'static str, Option<String>, Option<String>)>), AppError> {
+    use crate::domain::Coverage;
+    let cover = super::agreements::covers(db, Some(t.customer_id)).await?.remove(&t.customer_id).unwrap_or_default();
+    match cover.decide(t.service_id, t.agreement_id, t.override_reason.as_deref()) {
+        Ok(Coverage::Under { agreement, instead_of: None }) => Ok((Some(agreement), Vec::new())),
+        Ok(Coverage::Under { agreement, instead_of: Some(other) }) => Ok((Some(agreement), vec![("agreement_chosen", Some(other.to_string()), Some(agreement.to_string()))])),
+        Ok(Coverage::Open) => Ok((None, Vec::new())),
+        Ok(Coverage::Overridden(reason)) => Ok((None, vec![("coverage_override", None, Some(reason))])),
+        Err((field, problem)) => Err(AppError::invalid(field, problem)),
+    }
 }
 
 /// Recomputes a ticket's SLA clocks right after a change. The change already marked the ticket
@@ -314,8 +332,26 @@ async fn view(db: &Db, actor: &Actor, row: TicketRow) -> Result<TicketView, AppE
         })
         .collect();
     let policy_names = super::sla::policy_names(db).await?;
-    let events = store::events(db, row.id)
-        .await?
+    let event_rows = store::events(db, row.id).await?;
+    // The agreements the ticket and its history name, by id: (number, title, status).
+    let mut agreements = std::collections::HashMap::new();
+    let named = event_rows
+        .iter()
+        .filter(|e| matches!(e.kind.as_str(), "agreement_chosen" | "agreement_expired"))
+        .flat_map(|e| [e.old_value.as_deref(), e.new_value.as_deref()])
+        .filter_map(|v| v.and_then(|v| v.parse::<i64>().ok()))
+        .chain(row.agreement_id);
+    for id in named {
+        if let std::collections::hash_map::Entry::Vacant(slot) = agreements.entry(id) {
+            if let Ok(g) = crate::server::store::agreements::get(db, id).await {
+                slot.insert((super::agreements::display_number(g.number), g.title, crate::domain::AgreementStatus::parse(&g.status)));
+            }
+        }
+    }
+    let number_of = |v: Option<&str>| {
+        v.and_then(|v| v.parse::<i64>().ok()).and_then(|id| agreements.get(&id)).map(|(n, _, _)| n.clone()).unwrap_or_default()
+    };
+    let events = event_rows
         .into_iter()
         .map(|e| EventView {
             actor: e.actor_name.unwrap_or_default(),
@@ -326,6 +362,9 @@ async fn view(db: &Db, actor: &Actor, row: TicketRow) -> Result<TicketView, AppE
                 "noted" => EventKind::Commented { internal: true },
                 "customer_replied" => EventKind::Commented { internal: false },
                 "attached" => EventKind::Attached { filename: e.new_value.unwrap_or_default() },
+                "agreement_chosen" => EventKind::AgreementChosen { instead_of: number_of(e.old_value.as_deref()), chosen: number_of(e.new_value.as_deref()) },
+                "agreement_expired" => EventKind::AgreementExpired { number: number_of(e.new_value.as_deref()) },
+                "coverage_override" => EventKind::CoverageOverride { reason: e.new_value.unwrap_or_default() },
                 "sla_terms" => super::sla::terms_switch(&policy_names, &e.kind, e.field.as_deref(), e.old_value.as_deref(), e.new_value.as_deref())
                     .unwrap_or(EventKind::Created),
                 kind @ ("sla_warning" | "sla_breach") => match crate::sla::Target::ALL.into_iter().find(|t| Some(t.as_str()) == e.field.as_deref()) {
@@ -354,7 +393,11 @@ async fn view(db: &Db, actor: &Actor, row: TicketRow) -> Result<TicketView, AppE
         Some(id) => crate::server::store::services::get(db, id).await.ok().map(|s| (s.id, s.name)),
         None => None,
     };
+    let agreement = row.agreement_id.and_then(|id| {
+        agreements.get(&id).map(|(number, title, status)| (id, number.clone(), title.clone(), status.unwrap_or(crate::domain::AgreementStatus::Active)))
+    });
     Ok(TicketView {
+        agreement,
         service,
         id: row.id,
         number: display_number(row.number),

@@ -143,13 +143,18 @@ pub async fn get(db: &Db, id: i64) -> Result<AgreementRow, sqlx::Error> {
     on_db!(db, |p| sqlx::query_as::<_, AgreementRow>(&sql).bind(id).fetch_one(p).await)
 }
 
-/// The agreements whose status the calendar may move (planned and active), at most `limit`.
+/// The agreements the scheduler may have to act on, after `after_id`, at most `limit`, by id:
+/// planned ones starting by `starts_by`, active ones ending by `ends_by` (their end or a
+/// notice may be due). Open-ended active ones never are.
 ///
 /// # Errors
 /// Database errors.
-pub async fn running(db: &Db, limit: i64) -> Result<Vec<AgreementRow>, sqlx::Error> {
-    let sql = format!("{SELECT} WHERE g.status IN ('planned', 'active') ORDER BY g.id LIMIT $1");
-    on_db!(db, |p| sqlx::query_as::<_, AgreementRow>(&sql).bind(limit).fetch_all(p).await)
+pub async fn running(db: &Db, starts_by: NaiveDate, ends_by: NaiveDate, after_id: i64, limit: i64) -> Result<Vec<AgreementRow>, sqlx::Error> {
+    let sql = format!(
+        "{SELECT} WHERE g.id > $1 AND ((g.status = 'planned' AND g.starts_on <= $2) OR (g.status = 'active' AND g.ends_on IS NOT NULL AND g.ends_on <= $3))
+         ORDER BY g.id LIMIT $4"
+    );
+    on_db!(db, |p| sqlx::query_as::<_, AgreementRow>(&sql).bind(after_id).bind(starts_by).bind(ends_by).bind(limit).fetch_all(p).await)
 }
 
 /// A customer's agreements, newest start first.
@@ -159,6 +164,91 @@ pub async fn running(db: &Db, limit: i64) -> Result<Vec<AgreementRow>, sqlx::Err
 pub async fn of_customer(db: &Db, customer_id: i64) -> Result<Vec<AgreementRow>, sqlx::Error> {
     let sql = format!("{SELECT} WHERE g.customer_id = $1 ORDER BY g.starts_on DESC, g.id DESC");
     on_db!(db, |p| sqlx::query_as::<_, AgreementRow>(&sql).bind(customer_id).fetch_all(p).await)
+}
+
+/// A customer's active agreements that cover `service_id` (any active one for `None`), the
+/// latest start first: the first is the one a new ticket falls under.
+///
+/// # Errors
+/// Database errors.
+pub async fn active_covering(db: &Db, customer_id: i64, service_id: Option<i64>) -> Result<Vec<AgreementRow>, sqlx::Error> {
+    let sql = format!(
+        "{SELECT} WHERE g.customer_id = $1 AND g.status = 'active'
+           AND (CAST($2 AS BIGINT) IS NULL OR EXISTS (SELECT 1 FROM agreement_services x WHERE x.agreement_id = g.id AND x.service_id = $2))
+         ORDER BY g.starts_on DESC, g.number DESC"
+    );
+    on_db!(db, |p| sqlx::query_as::<_, AgreementRow>(&sql).bind(customer_id).bind(service_id).fetch_all(p).await)
+}
+
+/// The policy an agreement sets for a ticket about `service_id`: (its override for that
+/// service, its default). Both `None` for an agreement that does not exist.
+///
+/// # Errors
+/// Database errors.
+pub async fn policies_for(db: &Db, agreement_id: i64, service_id: Option<i64>) -> Result<(Option<i64>, Option<i64>), sqlx::Error> {
+    let row: Option<(Option<i64>, Option<i64>)> = on_db!(db, |p| sqlx::query_as::<_, (Option<i64>, Option<i64>)>(
+        "SELECT (SELECT x.sla_policy_id FROM agreement_services x WHERE x.agreement_id = g.id AND x.service_id = $2), g.sla_policy_id
+         FROM agreements g WHERE g.id = $1")
+        .bind(agreement_id)
+        .bind(service_id)
+        .fetch_optional(p)
+        .await)?;
+    Ok(row.unwrap_or((None, None)))
+}
+
+/// One row of an agreement's tickets.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct AgreementTicketRow {
+    pub id: i64,
+    pub number: i64,
+    pub title: String,
+    pub status_name: String,
+    pub status_category: String,
+    pub status_key: Option<String>,
+    pub service_name: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The latest `limit` tickets that fall under an agreement, newest first, and how many there
+/// are in all.
+///
+/// # Errors
+/// Database errors.
+pub async fn tickets(db: &Db, agreement_id: i64, limit: i64) -> Result<(Vec<AgreementTicketRow>, i64), sqlx::Error> {
+    on_db!(db, |p| {
+        let rows = sqlx::query_as::<_, AgreementTicketRow>(
+            "SELECT t.id, t.number, t.title, s.name AS status_name, s.category AS status_category, s.system_key AS status_key,
+                    v.name AS service_name, t.created_at
+             FROM tickets t JOIN statuses s ON s.id = t.status_id LEFT JOIN services v ON v.id = t.service_id
+             WHERE t.agreement_id = $1 ORDER BY t.id DESC LIMIT $2")
+            .bind(agreement_id)
+            .bind(limit)
+            .fetch_all(p)
+            .await?;
+        let total = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM tickets WHERE agreement_id = $1").bind(agreement_id).fetch_one(p).await?;
+        Ok((rows, total))
+    })
+}
+
+/// How an agreement's tickets did on their SLA targets so far: (service name or `None` for
+/// tickets about no service, target, met, breached, running), one row per service and target.
+/// A clock counts once per cycle; running ones already past their goal count as breached.
+///
+/// # Errors
+/// Database errors.
+pub async fn compliance(db: &Db, agreement_id: i64, now: DateTime<Utc>) -> Result<Vec<(Option<String>, String, i64, i64, i64)>, sqlx::Error> {
+    on_db!(db, |p| sqlx::query_as::<_, (Option<String>, String, i64, i64, i64)>(
+        "SELECT v.name, c.target,
+                SUM(CASE WHEN c.state = 'met' THEN 1 ELSE 0 END),
+                SUM(CASE WHEN c.state = 'breached' OR (c.state = 'running' AND c.due_at <= $2) THEN 1 ELSE 0 END),
+                SUM(CASE WHEN c.state = 'paused' OR (c.state = 'running' AND (c.due_at IS NULL OR c.due_at > $2)) THEN 1 ELSE 0 END)
+         FROM tickets t JOIN ticket_clocks c ON c.ticket_id = t.id LEFT JOIN services v ON v.id = t.service_id
+         WHERE t.agreement_id = $1
+         GROUP BY v.name, c.target ORDER BY v.name, c.target")
+        .bind(agreement_id)
+        .bind(now)
+        .fetch_all(p)
+        .await)
 }
 
 /// The services an agreement covers, by name.
@@ -242,6 +332,7 @@ pub async fn transition(
     let (kind, old, new, reason) = event;
     on_db!(db, |p| {
         let mut tx = p.begin().await?;
+        let was: String = sqlx::query_scalar("SELECT status FROM agreements WHERE id = $1").bind(id).fetch_one(&mut *tx).await?;
         let n = sqlx::query("UPDATE agreements SET status = $1, starts_on = $2, ends_on = $3, version = version + 1, updated_at = $4 WHERE id = $5 AND version = $6")
             .bind(status)
             .bind(starts_on)
@@ -265,6 +356,19 @@ pub async fn transition(
             .bind(reason)
             .execute(&mut *tx)
             .await?;
+        // Its open tickets keep the terms they were opened under; their history says so.
+        if status == "expired" && was != "expired" {
+            sqlx::query(
+                "INSERT INTO ticket_events (ticket_id, actor_agent_id, at, kind, new_value)
+                 SELECT t.id, $1, $2, 'agreement_expired', $3 FROM tickets t JOIN statuses s ON s.id = t.status_id
+                 WHERE t.agreement_id = $4 AND s.category NOT IN ('resolved', 'closed')")
+                .bind(actor)
+                .bind(now)
+                .bind(id.to_string())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
         tx.commit().await?;
         Ok(true)
     })
@@ -296,6 +400,24 @@ pub async fn notices_sent(db: &Db, agreement_id: i64, ends_on: NaiveDate) -> Res
     Ok(days.into_iter().filter_map(|d| u32::try_from(d).ok()).collect())
 }
 
+/// Marks the notices of `days` for an end date as not to be sent (kept as superseded).
+///
+/// # Errors
+/// Database errors.
+pub async fn supersede_notices(db: &Db, agreement_id: i64, ends_on: NaiveDate, days: &[u32], now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    for d in days {
+        on_db!(db, |p| sqlx::query("INSERT INTO agreement_notices (agreement_id, ends_on, days, superseded, at) VALUES ($1, $2, $3, TRUE, $4) ON CONFLICT DO NOTHING")
+            .bind(agreement_id)
+            .bind(ends_on)
+            .bind(i64::from(*d))
+            .bind(now)
+            .execute(p)
+            .await
+            .map(|_| ()))?;
+    }
+    Ok(())
+}
+
 /// A message to write to the outbox.
 #[derive(Clone, Debug)]
 pub struct OutboxMessage {
@@ -319,6 +441,7 @@ pub async fn record_notice(
     days: u32,
     superseded: &[u32],
     messages: &[OutboxMessage],
+    agents: &[i64],
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
     on_db!(db, |p| {
@@ -352,6 +475,16 @@ pub async fn record_notice(
                 .bind(format!("agreement:{agreement_id}"))
                 .bind(&m.subject)
                 .bind(&m.body)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+        }
+        // In the app too, for the agents told (the account manager): `cycle` holds the days.
+        for a in agents {
+            sqlx::query("INSERT INTO notifications (agent_id, agreement_id, kind, cycle, at) VALUES ($1, $2, 'agreement_expiry', $3, $4)")
+                .bind(a)
+                .bind(agreement_id)
+                .bind(i64::from(days))
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
@@ -410,6 +543,28 @@ pub async fn list(
         .bind(limit)
         .fetch_all(p)
         .await)
+}
+
+/// (agreement, service) for every service each of `ids` covers.
+///
+/// # Errors
+/// Database errors.
+pub async fn service_ids(db: &Db, ids: &[i64]) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+    let sql = format!("SELECT agreement_id, service_id FROM agreement_services WHERE agreement_id IN ({list})");
+    on_db!(db, |p| sqlx::query_as::<_, (i64, i64)>(&sql).fetch_all(p).await)
+}
+
+/// Every agreement that is not cancelled, the latest start first (for what customers may ask).
+///
+/// # Errors
+/// Database errors.
+pub async fn not_cancelled(db: &Db, customer_id: Option<i64>) -> Result<Vec<AgreementRow>, sqlx::Error> {
+    let sql = format!("{SELECT} WHERE g.status <> 'cancelled' AND (CAST($1 AS BIGINT) IS NULL OR g.customer_id = $1) ORDER BY g.starts_on DESC, g.id DESC");
+    on_db!(db, |p| sqlx::query_as::<_, AgreementRow>(&sql).bind(customer_id).fetch_all(p).await)
 }
 
 /// The names of the services each of `ids` covers.

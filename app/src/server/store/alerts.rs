@@ -160,9 +160,12 @@ pub async fn recipients(db: &Db, ticket_id: i64) -> Result<Vec<i64>, sqlx::Error
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
 pub struct NotificationRow {
     pub id: i64,
-    pub ticket_id: i64,
-    pub number: i64,
-    pub title: String,
+    pub ticket_id: Option<i64>,
+    pub number: Option<i64>,
+    pub title: Option<String>,
+    pub agreement_id: Option<i64>,
+    pub agreement_number: Option<i64>,
+    pub agreement_title: Option<String>,
     pub kind: String,
     pub target: Option<String>,
     pub cycle: Option<i64>,
@@ -177,8 +180,10 @@ pub struct NotificationRow {
 /// Database errors.
 pub async fn notifications(db: &Db, agent_id: i64, limit: i64) -> Result<Vec<NotificationRow>, sqlx::Error> {
     on_db!(db, |p| sqlx::query_as::<_, NotificationRow>(
-        "SELECT n.id, n.ticket_id, t.number, t.title, n.kind, n.target, n.cycle, n.due_at, n.at, n.read_at
-         FROM notifications n JOIN tickets t ON t.id = n.ticket_id WHERE n.agent_id = $1 ORDER BY n.id DESC LIMIT $2")
+        "SELECT n.id, n.ticket_id, t.number, t.title, n.agreement_id, g.number AS agreement_number, g.title AS agreement_title,
+                n.kind, n.target, n.cycle, n.due_at, n.at, n.read_at
+         FROM notifications n LEFT JOIN tickets t ON t.id = n.ticket_id LEFT JOIN agreements g ON g.id = n.agreement_id
+         WHERE n.agent_id = $1 ORDER BY n.id DESC LIMIT $2")
         .bind(agent_id)
         .bind(limit)
         .fetch_all(p)

@@ -305,7 +305,7 @@ fn from(db: &Db, s: &Search) -> &'static str {
 
 const COLUMNS: &str = "SELECT t.id, t.number, t.title, t.description, t.priority, t.customer_id, c.name AS customer_name,
     t.requester_id, t.assignee_id, a.name AS assignee_name, t.version, t.created_at, t.updated_at,
-    s.id AS status_id, s.name AS status_name, s.category AS status_category, s.system_key AS status_key, t.sla_due_at, t.service_id";
+    s.id AS status_id, s.name AS status_name, s.category AS status_category, s.system_key AS status_key, t.sla_due_at, t.service_id, t.agreement_id";
 
 /// Binds a list query's values. The statement is not kept prepared: PostgreSQL then plans each
 /// search for its own values. A kept statement gets a generic plan after five runs, which knows

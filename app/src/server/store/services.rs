@@ -118,12 +118,21 @@ pub async fn set_active(db: &Db, id: i64, active: bool, now: DateTime<Utc>) -> R
     if n == 0 { Err(sqlx::Error::RowNotFound) } else { Ok(()) }
 }
 
-/// Deletes a service that nothing names. `Ok(false)` when something does (it is then kept).
+/// How many agreements cover a service.
+///
+/// # Errors
+/// Database errors.
+pub async fn agreements_using(db: &Db, id: i64) -> Result<i64, sqlx::Error> {
+    on_db!(db, |p| sqlx::query_scalar::<_, i64>("SELECT COUNT(DISTINCT agreement_id) FROM agreement_services WHERE service_id = $1").bind(id).fetch_one(p).await)
+}
+
+/// Deletes a service no ticket and no agreement names: `Ok(false)` when one does.
 ///
 /// # Errors
 /// `RowNotFound`.
 pub async fn delete_unused(db: &Db, id: i64) -> Result<bool, sqlx::Error> {
-    let n = on_db!(db, |p| sqlx::query("DELETE FROM services WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM tickets WHERE service_id = $1)")
+    let n = on_db!(db, |p| sqlx::query("DELETE FROM services WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM tickets WHERE service_id = $1)
+         AND NOT EXISTS (SELECT 1 FROM agreement_services WHERE service_id = $1)")
         .bind(id)
         .execute(p)
         .await

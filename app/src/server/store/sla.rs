@@ -76,6 +76,7 @@ pub struct ReplayTicketRow {
     pub category: String,
     pub sla_gen: i64,
     pub service_id: Option<i64>,
+    pub agreement_id: Option<i64>,
 }
 
 const CALENDARS: &str = "SELECT c.id, c.name, c.body, c.version, c.updated_at,
@@ -357,7 +358,7 @@ pub async fn set_customer_policy(db: &Db, customer_id: i64, policy_id: Option<i6
 /// `RowNotFound` when there is no such ticket.
 pub async fn replay_ticket(db: &Db, ticket_id: i64) -> Result<ReplayTicketRow, sqlx::Error> {
     on_db!(db, |p| sqlx::query_as::<_, ReplayTicketRow>(
-        "SELECT t.customer_id, t.created_at, t.priority, t.status_id, s.category, t.sla_gen, t.service_id FROM tickets t JOIN statuses s ON s.id = t.status_id WHERE t.id = $1")
+        "SELECT t.customer_id, t.created_at, t.priority, t.status_id, s.category, t.sla_gen, t.service_id, t.agreement_id FROM tickets t JOIN statuses s ON s.id = t.status_id WHERE t.id = $1")
         .bind(ticket_id)
         .fetch_one(p)
         .await)

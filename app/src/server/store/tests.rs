@@ -33,7 +33,7 @@ async fn agent(db: &Db, email: &str) -> i64 {
 /// A new ticket titled `title` with `description`, in the first status, unassigned, made at `at`.
 async fn titled(db: &Db, customer_id: i64, by: i64, title: &str, description: &str, at: DateTime<Utc>) -> i64 {
     let status_id = tickets::statuses(db).await.unwrap()[0].id;
-    let row = NewTicketRow { title, description, status_id, priority: "normal", customer_id, requester_id: None, assignee_id: None, created_by: Some(by), service_id: None };
+    let row = NewTicketRow { title, description, status_id, priority: "normal", customer_id, requester_id: None, assignee_id: None, created_by: Some(by), service_id: None, agreement_id: None, notes: &[] };
     tickets::insert(db, &row, at).await.unwrap().0
 }
 
@@ -51,6 +51,8 @@ async fn ticket(db: &Db, customer_id: i64, by: i64) -> (i64, i64) {
             assignee_id: None,
             created_by: Some(by),
             service_id: None,
+            agreement_id: None,
+            notes: &[],
         },
         t0(),
     )
@@ -273,6 +275,8 @@ async fn searches_filter_sort_page_and_find_words_on_both_backends() {
                     assignee_id: (i % 2 == 0).then_some(a),
                     created_by: Some(a),
                     service_id: None,
+                    agreement_id: None,
+                    notes: &[],
                 },
                 at,
             )
@@ -375,6 +379,8 @@ async fn a_common_word_is_planned_by_its_frequency_and_every_plan_finds_the_same
                 assignee_id: Some(a),
                 created_by: Some(a),
                 service_id: None,
+                agreement_id: None,
+                notes: &[],
             };
             ids.push(tickets::insert(&db, &row, t0() + TimeDelta::seconds(i)).await.unwrap().0);
         }
@@ -453,6 +459,8 @@ async fn postgres_counts_rare_words_with_the_page_and_common_ones_on_their_own()
                 assignee_id: Some(a),
                 created_by: Some(a),
                 service_id: None,
+                agreement_id: None,
+                notes: &[],
             };
             tickets::insert(&db, &row, t0()).await.unwrap();
         }

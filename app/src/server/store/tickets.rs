@@ -38,11 +38,13 @@ pub struct TicketRow {
     pub sla_due_at: Option<DateTime<Utc>>,
     /// The service it is about.
     pub service_id: Option<i64>,
+    /// The agreement it falls under.
+    pub agreement_id: Option<i64>,
 }
 
 const SELECT: &str = "SELECT t.id, t.number, t.title, t.description, t.priority, t.customer_id, c.name AS customer_name,
     t.requester_id, t.assignee_id, a.name AS assignee_name, t.version, t.created_at, t.updated_at,
-    s.id AS status_id, s.name AS status_name, s.category AS status_category, s.system_key AS status_key, t.sla_due_at, t.service_id
+    s.id AS status_id, s.name AS status_name, s.category AS status_category, s.system_key AS status_key, t.sla_due_at, t.service_id, t.agreement_id
     FROM tickets t
     JOIN customers c ON c.id = t.customer_id
     JOIN statuses s ON s.id = t.status_id
@@ -59,6 +61,11 @@ pub struct NewTicketRow<'a> {
     pub assignee_id: Option<i64>,
     pub created_by: Option<i64>,
     pub service_id: Option<i64>,
+    /// The agreement it falls under.
+    pub agreement_id: Option<i64>,
+    /// History entries written with it: (kind, old value, new value), e.g. an agent's choice
+    /// of another agreement or an override of the coverage check with its reason.
+    pub notes: &'a [(&'a str, Option<String>, Option<String>)],
 }
 
 /// A change of one field, as the event log stores it.
@@ -129,8 +136,8 @@ pub async fn insert(db: &Db, t: &NewTicketRow<'_>, now: DateTime<Utc>) -> Result
         Db::Postgres(_) => ("", ""),
     };
     let insert_sql = format!(
-        "INSERT INTO tickets (number, title, description, status_id, priority, priority_rank, customer_id, requester_id, assignee_id, created_by, version, created_at, updated_at, sla_stale, service_id{seq_col})
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $12, TRUE, $13{seq_val}) RETURNING id");
+        "INSERT INTO tickets (number, title, description, status_id, priority, priority_rank, customer_id, requester_id, assignee_id, created_by, version, created_at, updated_at, sla_stale, service_id, agreement_id{seq_col})
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $12, TRUE, $13, $14{seq_val}) RETURNING id");
     on_db!(db, |p| {
         let mut tx = p.begin().await?;
         let number = sqlx::query_scalar::<_, i64>(
@@ -151,6 +158,7 @@ pub async fn insert(db: &Db, t: &NewTicketRow<'_>, now: DateTime<Utc>) -> Result
             .bind(now)
             .bind(now)
             .bind(t.service_id)
+            .bind(t.agreement_id)
             .fetch_one(&mut *tx)
             .await?;
         sqlx::query("INSERT INTO ticket_events (ticket_id, actor_agent_id, at, kind) VALUES ($1, $2, $3, 'created')")
@@ -159,6 +167,17 @@ pub async fn insert(db: &Db, t: &NewTicketRow<'_>, now: DateTime<Utc>) -> Result
             .bind(now)
             .execute(&mut *tx)
             .await?;
+        for (kind, old, new) in t.notes {
+            sqlx::query("INSERT INTO ticket_events (ticket_id, actor_agent_id, at, kind, old_value, new_value) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(id)
+                .bind(t.created_by)
+                .bind(now)
+                .bind(*kind)
+                .bind(old)
+                .bind(new)
+                .execute(&mut *tx)
+                .await?;
+        }
         tx.commit().await?;
         Ok((id, number))
     })

@@ -10,7 +10,7 @@ use crate::api::agreements::{ChangeAgreement, CopyAgreement, CreateAgreement, ag
 use crate::domain::{AgreementFilter, AgreementStatus, AgreementSummary, AgreementView, Problem, format_rate};
 use crate::error::AppError;
 use crate::i18n::{Tr, fill};
-use crate::ui::components::{ErrorNotice, FieldMsg, FormError, Page, action_error, use_id_param};
+use crate::ui::components::{ErrorNotice, FieldMsg, FormError, Page, StatusBadge, action_error, use_id_param};
 use crate::ui::{use_session, use_tr};
 
 /// An agreement status in words.
@@ -355,6 +355,64 @@ fn AgreementDetail(a: AgreementView, change: ServerAction<ChangeAgreement>) -> i
             </ActionForm>
         })
         .collect_view();
+    let tickets = if a.tickets.is_empty() {
+        view! { <p class="muted pad">{t.ag_no_tickets}</p> }.into_any()
+    } else {
+        let rows = a
+            .tickets
+            .iter()
+            .map(|x| view! {
+                <tr>
+                    <td data-label=t.col_number><span class="ticket-num">{x.number.clone()}</span></td>
+                    <td data-label=t.title><a href=format!("/tickets/{}", x.number)>{x.title.clone()}</a></td>
+                    <td data-label=t.service>{x.service.clone().unwrap_or_else(|| t.no_service.to_owned())}</td>
+                    <td data-label=t.col_status><StatusBadge status=x.status.clone()/></td>
+                </tr>
+            })
+            .collect_view();
+        let more = (a.tickets_total > a.tickets.len() as i64)
+            .then(|| view! { <p class="muted pad">{fill(t.ag_latest_of, &[("n", &a.tickets.len().to_string()), ("total", &a.tickets_total.to_string())])}</p> });
+        view! {
+            <table class="list" data-testid="agreement-tickets">
+                <thead><tr><th>{t.col_number}</th><th>{t.title}</th><th>{t.service}</th><th>{t.col_status}</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+            {more}
+        }
+        .into_any()
+    };
+    let compliance = if a.compliance.is_empty() {
+        view! { <p class="muted pad">{t.ag_no_compliance}</p> }.into_any()
+    } else {
+        let rows = a
+            .compliance
+            .iter()
+            .map(|c| {
+                let share = c.met_percent().map_or_else(|| "–".to_owned(), |p| format!("{p} %"));
+                let low = c.breached > 0;
+                view! {
+                    <tr class:breached=low>
+                        <td data-label=t.service>{c.service.clone().unwrap_or_else(|| t.no_service.to_owned())}</td>
+                        <td data-label=t.ag_target>{t.target(c.target)}</td>
+                        <td data-label=t.ag_met class="n">{c.met}</td>
+                        <td data-label=t.ag_breached class="n">{c.breached}</td>
+                        <td data-label=t.ag_open_clocks class="n">{c.running}</td>
+                        <td data-label=t.ag_met_share class="n">{share}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <table class="list" data-testid="compliance">
+                <thead><tr>
+                    <th>{t.service}</th><th>{t.ag_target}</th><th class="n">{t.ag_met}</th><th class="n">{t.ag_breached}</th>
+                    <th class="n">{t.ag_open_clocks}</th><th class="n">{t.ag_met_share}</th>
+                </tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        }
+        .into_any()
+    };
     let copied = a.copied_from.clone().map(|(cid, n)| view! { <dt>{t.ag_copied_from}</dt><dd><a href=format!("/agreements/{cid}")>{n}</a></dd> });
     view! {
         <Title text=format!("{} {}", s.number, s.title)/>
@@ -372,6 +430,14 @@ fn AgreementDetail(a: AgreementView, change: ServerAction<ChangeAgreement>) -> i
                         <thead><tr><th>{t.service}</th><th>{t.ag_policy_override}</th><th class="n">{t.ag_rate}</th></tr></thead>
                         <tbody>{terms}</tbody>
                     </table>
+                </section>
+                <section class="card flush">
+                    <h2 class="pad">{t.ag_compliance}</h2>
+                    {compliance}
+                </section>
+                <section class="card flush">
+                    <h2 class="pad">{t.ag_tickets}</h2>
+                    {tickets}
                 </section>
                 <section class="card">
                     <h2>{t.history}</h2>

@@ -7,6 +7,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::tickets::{CreateTicket, new_ticket_options};
 use crate::domain::{Priority, TicketFormOptions};
+use crate::i18n::fill;
 use crate::ui::components::{ErrorNotice, FieldMsg, FormError, Page, action_error};
 use crate::ui::{use_session, use_tr};
 
@@ -78,6 +79,55 @@ fn NewTicketForm(options: TicketFormOptions) -> impl IntoView {
         .filter(|a| is_manager || Some(a.id) == my_id)
         .map(|a| view! { <option value=a.id.to_string()>{a.name.clone()}</option> })
         .collect_view();
+    // What the chosen customer's agreements allow, as the server will decide it.
+    let service = RwSignal::new(String::new());
+    let chosen_cover = move || {
+        let c = customer.get();
+        customers.read_value().iter().find(|x| x.id.to_string() == c).map(|x| (x.name.clone(), x.cover.clone()))
+    };
+    let coverage = move || {
+        let (name, cover) = chosen_cover()?;
+        let sid = service.get().parse::<i64>().ok();
+        let covering: Vec<(i64, String)> = cover.covering(sid).into_iter().map(|g| (g.id, format!("{} · {}", g.number, g.title))).collect();
+        Some(if let Some((_, first)) = covering.first() {
+            let first = first.clone();
+            let others = covering.len() > 1;
+            let options = covering.into_iter().enumerate().map(|(i, (id, label))| {
+                let value = if i == 0 { String::new() } else { id.to_string() };
+                view! { <option value=value>{label}</option> }
+            }).collect_view();
+            view! {
+                <div class="cover ok" data-testid="coverage">
+                    {if others {
+                        view! {
+                            <label>{t.falls_under}
+                                <select name="form[agreement_id]">{options}</select>
+                                <span class="hint">{t.falls_under_hint}</span>
+                                <FieldMsg err field="agreement_id"/>
+                            </label>
+                        }.into_any()
+                    } else {
+                        view! { <p><span class="muted">{t.falls_under}": "</span>{first}</p> }.into_any()
+                    }}
+                </div>
+            }.into_any()
+        } else if cover.refuses(sid) {
+            let who = if cover.contact.is_empty() { t.account_manager_generic.to_owned() } else { cover.contact.clone() };
+            view! {
+                <div class="cover refused" role="alert" data-testid="coverage">
+                    <p><strong>{t.not_covered_title}</strong></p>
+                    <p>{fill(t.not_covered_text, &[("customer", &name), ("who", &who)])}</p>
+                    <label>{t.override_reason}
+                        <textarea name="form[override_reason]" rows="2" maxlength="500"></textarea>
+                        <span class="hint">{t.override_hint}</span>
+                        <FieldMsg err field="override_reason"/>
+                    </label>
+                </div>
+            }.into_any()
+        } else {
+            ().into_any()
+        })
+    };
     let no_services = options.services.is_empty();
     let service_options = options.services.iter().map(|(id, name)| view! { <option value=id.to_string()>{name.clone()}</option> }).collect_view();
     view! {
@@ -100,13 +150,14 @@ fn NewTicketForm(options: TicketFormOptions) -> impl IntoView {
                     </label>
                     {(!no_services).then(|| view! {
                         <label>{t.service}
-                            <select name="form[service_id]">
+                            <select name="form[service_id]" on:change=move |ev| service.set(event_target_value(&ev))>
                                 <option value="">{t.no_service}</option>
                                 {service_options}
                             </select>
                             <FieldMsg err field="service_id"/>
                         </label>
                     })}
+                    {coverage}
                     <label>{t.title}
                         <input name="form[title]" maxlength="200" required/>
                         <FieldMsg err field="title"/>

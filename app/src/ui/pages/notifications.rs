@@ -59,13 +59,18 @@ fn Notice(n: NotificationView, mark: ServerAction<MarkNotificationsRead>) -> imp
     let (icon, label, class) = match n.kind {
         NoticeKind::SlaWarning => ("⚠", t.n_warning, "badge clock warn"),
         NoticeKind::SlaBreach => ("✖", t.cs_breached, "badge clock breached"),
+        NoticeKind::AgreementExpiry => ("📅", t.n_expiry, "badge clock warn"),
     };
     let target = n.target.map(|x| t.target(x)).unwrap_or_default();
-    let due = n.due.as_ref().map(|d| {
-        let template = if n.kind == NoticeKind::SlaBreach { t.n_was_due } else { t.n_due };
-        fill(template, &[("target", target), ("at", &d.text)])
-    });
-    let href = format!("/tickets/{}", n.ticket_number);
+    let due = match (n.kind, n.days, n.due.as_ref()) {
+        (NoticeKind::AgreementExpiry, Some(days), _) => Some(fill(t.n_expiry_in, &[("days", &days.to_string())])),
+        (_, _, Some(d)) => {
+            let template = if n.kind == NoticeKind::SlaBreach { t.n_was_due } else { t.n_due };
+            Some(fill(template, &[("target", target), ("at", &d.text)]))
+        }
+        _ => None,
+    };
+    let href = n.href.clone();
     let (id, read) = (n.id, n.read);
     view! {
         <li class="notice-item" class:unread=!read data-kind=n.kind.as_str()>

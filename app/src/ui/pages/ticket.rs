@@ -9,7 +9,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::agents::list_agents;
 use crate::api::tickets::{AddComment, edit_ticket, get_ticket, list_statuses};
-use crate::domain::{AgentView, ClockView, EventKind, EventView, PolicyLevel, Priority, SlaExplain, StatusView, TermsRef, TicketEditForm, TicketSlaView, TicketView, countdown_text, format_minutes};
+use crate::domain::{AgentView, AgreementStatus, ClockView, EventKind, EventView, PolicyLevel, Priority, SlaExplain, StatusView, TermsRef, TicketEditForm, TicketSlaView, TicketView, countdown_text, format_minutes};
 use crate::sla::{ClockState, Target};
 use crate::error::AppError;
 use crate::i18n::{Tr, fill};
@@ -85,7 +85,7 @@ fn TicketDetail(ticket: TicketView, statuses: Vec<StatusView>, agents: Vec<Agent
             </section>
             <aside class="ticket-side">
                 <Properties ticket=ticket.clone() statuses agents fields save submit reload/>
-                <SlaPanel sla=ticket.sla.clone()/>
+                <SlaPanel sla=ticket.sla.clone() agreement=ticket.agreement.as_ref().map(|a| a.1.clone())/>
                 <div class="card meta">
                     <dl>
                         <dt>{t.col_customer}</dt>
@@ -95,6 +95,14 @@ fn TicketDetail(ticket: TicketView, statuses: Vec<StatusView>, agents: Vec<Agent
                         <dt>{t.service}</dt>
                         <dd data-testid="ticket-service">{match ticket.service.clone() {
                             Some((id, name)) => view! { <a href=format!("/admin/services/{id}")>{name}</a> }.into_any(),
+                            None => view! { <span>{t.none}</span> }.into_any(),
+                        }}</dd>
+                        <dt>{t.ag_agreement}</dt>
+                        <dd data-testid="ticket-agreement">{match ticket.agreement.clone() {
+                            Some((id, number, title, status)) => view! {
+                                <a href=format!("/agreements/{id}")>{number}" · "{title}</a>
+                                {(status != AgreementStatus::Active).then(|| view! { <span class="muted">" ("{crate::ui::pages::agreements::status_word(t, status)}")"</span> })}
+                            }.into_any(),
                             None => view! { <span>{t.none}</span> }.into_any(),
                         }}</dd>
                         <dt>{t.created}</dt>
@@ -492,6 +500,9 @@ fn describe(t: &Tr, kind: &EventKind) -> String {
         EventKind::Attached { filename } => format!("{} {filename}", t.ev_attached),
         EventKind::Sla { target, breach } => fill(if *breach { t.ev_sla_breach } else { t.ev_sla_warning }, &[("target", t.target(*target))]),
         EventKind::SlaTerms { from, to, .. } => fill(t.ev_sla_terms, &[("from", &terms_text(t, from.as_ref())), ("to", &terms_text(t, to.as_ref()))]),
+        EventKind::AgreementChosen { instead_of, chosen } => fill(t.ev_agreement_chosen, &[("chosen", chosen), ("other", instead_of)]),
+        EventKind::CoverageOverride { reason } => fill(t.ev_coverage_override, &[("reason", reason)]),
+        EventKind::AgreementExpired { number } => fill(t.ev_agreement_expired, &[("number", number)]),
         EventKind::Changed { field, old, new } => {
             let mut s = format!("{} {}", t.ev_changed, t.field(field));
             if field != "description" {
@@ -519,17 +530,21 @@ fn value(t: &Tr, v: &str) -> String {
 /// The ticket's SLA: the policy and the level that chose it, and each clock's state, due time
 /// and business time used. The live countdown and the explain timeline build on this.
 #[component]
-fn SlaPanel(sla: Option<TicketSlaView>) -> impl IntoView {
+fn SlaPanel(sla: Option<TicketSlaView>, agreement: Option<String>) -> impl IntoView {
     let t = use_tr();
     let Some(sla) = sla else {
         return view! { <section class="card sla-panel"><h2>{t.sla_title}</h2><p class="muted">{t.no_sla}</p></section> }.into_any();
     };
-    let level = level_text(t, sla.level);
+    // The level that set the targets, naming the agreement when it was one of its levels.
+    let level = match (sla.level, agreement) {
+        (PolicyLevel::AgreementService | PolicyLevel::Agreement, Some(number)) => format!("{} ({number})", level_text(t, sla.level)),
+        _ => level_text(t, sla.level).to_owned(),
+    };
     if let Some(s) = &sla.spans {
         crate::ui::tick::use_page_clock().learn(std::slice::from_ref(s));
     }
     let clocks = sla.clocks.into_iter().map(|c| view! { <SlaClock c/> }).collect_view();
-    let explain = sla.explain.map(|e| view! { <Explain e policy=sla.policy_name.clone() calendar=sla.calendar_name.clone()/> });
+    let explain = sla.explain.map(|e| view! { <Explain e policy=sla.policy_name.clone() calendar=sla.calendar_name.clone() level=level.clone()/> });
     view! {
         <section class="card sla-panel" data-testid="sla">
             <h2>{t.sla_title}</h2>
@@ -564,7 +579,7 @@ fn terms_text(t: &Tr, r: Option<&TermsRef>) -> String {
 /// ran and paused (and why), the hours outside working time and holidays it skipped, and the
 /// priority switches that changed its goal.
 #[component]
-fn Explain(e: SlaExplain, policy: String, calendar: String) -> impl IntoView {
+fn Explain(e: SlaExplain, policy: String, calendar: String, level: String) -> impl IntoView {
     let t = use_tr();
     let rule = fill(t.tl_rule, &[
         ("policy", &policy),
@@ -574,6 +589,8 @@ fn Explain(e: SlaExplain, policy: String, calendar: String) -> impl IntoView {
         ("tz", &e.calendar_timezone),
         ("pct", &e.warning_percent.to_string()),
     ]);
+    // Which level chose the policy (and the agreement, when it was one of its levels).
+    let rule = format!("{rule} · {level}");
     let goals = e.rule.map(|(p, first, _, resolution)| {
         fill(t.tl_goals, &[("priority", t.priority(p)), ("first", &format_minutes(first)), ("resolution", &format_minutes(resolution))])
     });
