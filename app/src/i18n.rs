@@ -52,10 +52,13 @@ strings!(
     service, no_service, category, category_hint, service_policy, service_no_policy, service_policy_hint, no_services, new_service, services_title, service_lifecycle, deactivate_hint, reactivate_hint, delete, deactivate_instead, service_usage, pr_in_use, nav_services, pr_end_before_start, pr_overlaps_agreement, pr_wrong_state, mail_expiry_subject, mail_expiry_body,
     ag_planned, ag_active, ag_expired, ag_cancelled, ag_ends_in, ag_open_ended, ag_any_status, ag_any_customer, ag_any_manager, ag_manager, ag_within, ag_none, ag_agreement, ag_starts, ag_ends, ag_title, ag_new, ag_title_hint, ag_ends_hint, ag_default_policy, ag_no_policy, ag_notice_days, ag_notice_hint, ag_notes, ag_services, ag_policy_override, ag_agreement_default, ag_rate, ag_currency, ag_contacts, ag_choose_customer_first, ag_confirm_overlap, ag_scheduler, ag_activate_early, ag_cancel, ag_end_early, ag_extend, ag_new_end, ag_reason, ag_reason_hint, ag_copied_from, ag_lifecycle, ag_copy, ag_copy_hint, ag_copy_create, ag_ev_created, ag_ev_copied, ag_ev_status, ag_ev_activated, ag_ev_ended, ag_ev_extended, ag_ev_cancelled, ag_ev_notice, nav_agreements, ag_may_request, ag_nothing_covered,
     falls_under, falls_under_hint, account_manager_generic, not_covered_title, not_covered_text, override_reason, override_hint, ev_agreement_chosen, ev_coverage_override, ev_agreement_expired, pr_not_covered, n_expiry, n_expiry_in, ag_tickets, ag_no_tickets, ag_latest_of, ag_compliance, ag_no_compliance, ag_met, ag_breached, ag_open_clocks, ag_met_share, ag_target,
+    ag_hours, ag_policy_hours,
 );
 
 /// English.
 pub static EN: Tr = Tr {
+    ag_hours: "Support hours",
+    ag_policy_hours: "the policy's",
     falls_under: "Falls under",
     falls_under_hint: "The active agreement that started last is chosen unless you pick another; your choice is recorded.",
     account_manager_generic: "the customer's account manager",
@@ -450,6 +453,8 @@ pub static EN: Tr = Tr {
 
 /// Swedish.
 pub static SV: Tr = Tr {
+    ag_hours: "Supporttider",
+    ag_policy_hours: "policyns",
     falls_under: "Omfattas av",
     falls_under_hint: "Det aktiva avtal som började senast väljs om du inte väljer ett annat; ditt val sparas i historiken.",
     account_manager_generic: "kundens kundansvarige",
@@ -844,6 +849,8 @@ pub static SV: Tr = Tr {
 
 /// Russian.
 pub static RU: Tr = Tr {
+    ag_hours: "Часы поддержки",
+    ag_policy_hours: "по политике",
     falls_under: "Подпадает под",
     falls_under_hint: "Выбирается действующий договор, начавшийся последним, если вы не выберете другой; выбор записывается в историю.",
     account_manager_generic: "менеджера клиента",
@@ -1238,6 +1245,8 @@ pub static RU: Tr = Tr {
 
 /// Danish.
 pub static DA: Tr = Tr {
+    ag_hours: "Supporttider",
+    ag_policy_hours: "politikkens",
     falls_under: "Falder under",
     falls_under_hint: "Den aktive aftale, der startede senest, vælges, medmindre du vælger en anden; dit valg registreres.",
     account_manager_generic: "kundens kundeansvarlige",

@@ -410,6 +410,8 @@ pub struct AgreementChoices {
     pub services: Vec<(i64, String)>,
     /// (id, name) of the SLA policies.
     pub policies: Vec<(i64, String)>,
+    /// (id, name) of the calendars (support hours).
+    pub calendars: Vec<(i64, String)>,
     /// (id, name, email) of the chosen customer's contacts.
     pub contacts: Vec<(i64, String, String)>,
 }

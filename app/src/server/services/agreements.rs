@@ -214,8 +214,8 @@ pub async fn copy(
         contacts: store::contacts(db, from).await?,
         confirm_overlap,
     };
-    // The one copied from does not count as an overlap: the copy usually follows it.
-    check(db, &a, Some(from)).await?;
+    // Its original counts too: a copy that overlaps it would double the cover.
+    check(db, &a, None).await?;
     write(db, actor, &a, Some(from), now).await
 }
 
@@ -396,6 +396,7 @@ pub async fn form_options(db: &Db, _actor: &Actor, customer_id: i64) -> Result<c
         agents: agents::list(db).await?.into_iter().map(|(a, _)| a).filter(|a| a.active).map(|a| (a.id, a.name)).collect(),
         services: crate::server::store::services::list(db, true, super::catalog::LIST_LIMIT).await?.into_iter().map(|s| (s.id, s.name)).collect(),
         policies: crate::server::store::sla::policies(db).await?.into_iter().map(|p| (p.id, p.name)).collect(),
+        calendars: crate::server::store::sla::calendars(db).await?.into_iter().map(|c| (c.id, c.name)).collect(),
         contacts,
     })
 }
@@ -668,7 +669,7 @@ async fn send_notice(db: &Db, g: &AgreementRow, today: NaiveDate, now: DateTime<
     if messages.is_empty() {
         return Ok(false);
     }
-    Ok(store::record_notice(db, g.id, ends, days, &superseded, &messages, &in_app, now).await?)
+    Ok(store::record_notice(db, g.id, ends, days, &superseded, &messages, (&in_app, left), now).await?)
 }
 
 #[cfg(test)]
@@ -893,9 +894,9 @@ mod tests {
             assert_eq!(store::contacts(&d.db, copy_id).await.unwrap(), vec![contact]);
             let first = store::events(&d.db, copy_id).await.unwrap().remove(0);
             assert_eq!((first.kind.as_str(), first.old_value), ("copied", Some(from.to_string())));
-            // The original itself is no overlap for its copy; the first copy is.
-            let e = copy(&d.db, &d.boss, from, None, day("2026-06-01"), Some(day("2026-11-30")), false, now).await;
-            assert!(e.is_ok(), "the original itself does not count: {e:?}");
+            // A copy inside its original's own dates doubles the cover: named, like any other.
+            let e = copy(&d.db, &d.boss, from, None, day("2026-06-01"), Some(day("2026-11-30")), false, now).await.unwrap_err();
+            assert_eq!(e.field("services"), Some(Problem::OverlapsAgreement(from_number.clone())));
             let e = copy(&d.db, &d.boss, from, None, day("2027-06-01"), None, false, now).await.unwrap_err();
             assert_eq!(e.field("services"), Some(Problem::OverlapsAgreement(number)));
         })

@@ -276,3 +276,35 @@ async fn a_service_an_agreement_covers_is_kept_and_a_huge_expires_within_is_no_p
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_agreements_support_hours_for_a_service_set_the_clock() {
+    each_backend(|db| async move {
+        let d = desk(db).await;
+        // Hosting under this agreement is supported on weekdays 09:00–17:00 UTC only.
+        let weekdays = crate::domain::CalendarForm {
+            name: "Office hours".into(),
+            timezone: "UTC".into(),
+            mon: "09:00-17:00".into(),
+            tue: "09:00-17:00".into(),
+            wed: "09:00-17:00".into(),
+            thu: "09:00-17:00".into(),
+            fri: "09:00-17:00".into(),
+            ..Default::default()
+        };
+        let office = sla::create_calendar(&d.db, &d.boss, crate::domain::CalendarInput::try_from(weekdays).unwrap(), t0()).await.unwrap();
+        let beta = customers::insert(&d.db, "Beta", "UTC", t0()).await.unwrap();
+        let mut input = agreement(beta, "Office hosting", t0().date_naive() - TimeDelta::days(1), &[d.hosting]);
+        input.services[0].calendar_id = Some(office);
+        create(&d.db, &d.boss, input, t0()).await.unwrap();
+        // Friday 16:50: the service's 3-hour first response runs 10 minutes on Friday and the
+        // rest from Monday 09:00, where the policy's own calendar (always open) would say 19:50.
+        let friday = Utc.with_ymd_and_hms(2026, 12, 4, 16, 50, 0).unwrap();
+        let (id, _) = tickets::create(&d.db, &d.boss, request(beta, Some(d.hosting)), friday).await.unwrap();
+        let v = sla::ticket_sla(&d.db, &d.boss, id, friday).await.unwrap().unwrap();
+        assert_eq!((v.policy_name.as_str(), v.calendar_name.as_str()), ("Service", "Office hours"));
+        let first = crate::server::store::sla::clocks(&d.db, id).await.unwrap().into_iter().find(|c| c.target == "first_response").unwrap();
+        assert_eq!(first.due_at, Some(Utc.with_ymd_and_hms(2026, 12, 7, 11, 50, 0).unwrap()));
+    })
+    .await;
+}

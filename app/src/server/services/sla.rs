@@ -257,16 +257,17 @@ pub async fn set_customer_policy(db: &Db, actor: &Actor, customer_id: i64, polic
 /// The policy each level names for a ticket of a customer about a service under an agreement.
 /// The agreement's terms hold after it expires (the ticket keeps what it was opened under); a
 /// deactivated service keeps its policy for the tickets that name it.
-async fn candidates(db: &Db, customer_id: i64, service_id: Option<i64>, agreement_id: Option<i64>) -> Result<PolicyCandidates, AppError> {
+async fn candidates(db: &Db, customer_id: i64, service_id: Option<i64>, agreement_id: Option<i64>) -> Result<(PolicyCandidates, Option<i64>), AppError> {
     let service = match service_id {
         Some(id) => crate::server::store::services::get(db, id).await?.sla_policy_id,
         None => None,
     };
-    let (agreement_service, agreement) = match agreement_id {
+    let (agreement_service, agreement, calendar) = match agreement_id {
         Some(a) => crate::server::store::agreements::policies_for(db, a, service_id).await?,
-        None => (None, None),
+        None => (None, None, None),
     };
-    Ok(PolicyCandidates { agreement_service, agreement, service, customer: store::customer_policy(db, customer_id).await?, default: store::default_policy(db).await? })
+    let c = PolicyCandidates { agreement_service, agreement, service, customer: store::customer_policy(db, customer_id).await?, default: store::default_policy(db).await? };
+    Ok((c, calendar))
 }
 
 /// A ticket's history as replay events. Tickets made before events existed (or by bulk
@@ -319,18 +320,21 @@ fn events(t: &store::ReplayTicketRow, rows: &[store::ReplayEventRow], categories
 async fn inputs(db: &Db, ticket_id: i64, t: &store::ReplayTicketRow) -> Result<Option<(ClockSource<'static>, Policy, ZonedCalendar, CalendarDoc)>, AppError> {
     let done = matches!(StatusCategory::parse(&t.category), Ok(StatusCategory::Resolved | StatusCategory::Closed));
     let stored = store::ticket_sla(db, ticket_id).await?;
-    let (policy_id, level, policy_version, body, calendar_version, cal_body) = match (done, stored.sla_policy_id, stored.sla_policy_version, stored.sla_calendar_version) {
+    let (policy_id, level, policy_version, body, calendar_version, cal_body, calendar_id) = match (done, stored.sla_policy_id, stored.sla_policy_version, stored.sla_calendar_version) {
         (true, Some(pid), Some(pv), Some(cv)) => {
             let (cid, body) = store::policy_version(db, pid, pv).await?;
-            let cal_body = store::calendar_version(db, cid, cv).await?;
+            let cal_body = store::calendar_version(db, stored.sla_calendar_id.unwrap_or(cid), cv).await?;
             let level = stored.sla_level.as_deref().and_then(PolicyLevel::parse).unwrap_or(PolicyLevel::Default);
-            (pid, level, pv, body, cv, cal_body)
+            (pid, level, pv, body, cv, cal_body, stored.sla_calendar_id)
         }
         _ => {
-            let Some((pid, level)) = resolve_policy(&candidates(db, t.customer_id, t.service_id, t.agreement_id).await?) else { return Ok(None) };
+            let (found, calendar) = candidates(db, t.customer_id, t.service_id, t.agreement_id).await?;
+            let Some((pid, level)) = resolve_policy(&found) else { return Ok(None) };
             let p = store::policy(db, pid).await?;
-            let c = store::calendar(db, p.calendar_id).await?;
-            (pid, level, p.version, p.body, c.version, c.body)
+            // The agreement's support hours for the service, when it names them.
+            let calendar = calendar.filter(|c| *c != p.calendar_id);
+            let c = store::calendar(db, calendar.unwrap_or(p.calendar_id)).await?;
+            (pid, level, p.version, p.body, c.version, c.body, calendar)
         }
     };
     let body = policy_body(&body)?;
@@ -338,7 +342,7 @@ async fn inputs(db: &Db, ticket_id: i64, t: &store::ReplayTicketRow) -> Result<O
     let cal = d.calendar().map_err(internal)?;
     let zoned = ZonedCalendar::new(&cal).map_err(internal)?;
     let policy = Policy { calendar: cal, targets: body.targets, pause: body.pause, warning_percent: body.warning_percent };
-    Ok(Some((ClockSource { policy_id, level: level.as_str(), policy_version, calendar_version }, policy, zoned, d)))
+    Ok(Some((ClockSource { policy_id, level: level.as_str(), policy_version, calendar_version, calendar_id }, policy, zoned, d)))
 }
 
 /// Computes a ticket's clocks from its events at `now` and stores them (or clears them when no
@@ -443,7 +447,8 @@ pub async fn live_clocks(db: &Db, ticket_ids: &[i64], now: DateTime<Utc>) -> Res
             };
             policies.insert(r.policy_id, p);
         }
-        let Some(Some((calendar_id, body))) = policies.get(&r.policy_id) else { continue };
+        let Some(Some((policy_calendar, body))) = policies.get(&r.policy_id) else { continue };
+        let calendar_id = &r.calendar_id.unwrap_or(*policy_calendar);
         if !calendars.contains_key(calendar_id) {
             let z = match store::calendar(db, *calendar_id).await {
                 Ok(c) => doc(&c.body).and_then(|d| zoned(&d)).ok().map(|(_, z)| z),
@@ -708,6 +713,10 @@ pub async fn ticket_sla(db: &Db, actor: &Actor, ticket_id: i64, now: DateTime<Ut
     let s = store::ticket_sla(db, ticket_id).await?;
     let (Some(pid), Some(level)) = (s.sla_policy_id, s.sla_level.as_deref().and_then(PolicyLevel::parse)) else { return Ok(None) };
     let p = store::policy(db, pid).await?;
+    let calendar_name = match s.sla_calendar_id {
+        Some(c) => store::calendar(db, c).await.map(|c| c.name).unwrap_or(p.calendar_name),
+        None => p.calendar_name,
+    };
     let at = |t: DateTime<Utc>| shown(t, actor.timezone, actor.language);
     let (live, spans) = live_clocks(db, &[ticket_id], now).await?;
     let clocks = store::clocks(db, ticket_id)
@@ -731,7 +740,7 @@ pub async fn ticket_sla(db: &Db, actor: &Actor, ticket_id: i64, now: DateTime<Ut
             })
         })
         .collect();
-    Ok(Some(TicketSlaView { policy_id: pid, policy_name: p.name, level, calendar_name: p.calendar_name, clocks, spans: spans.into_iter().next(), explain: explain(db, actor, ticket_id, now).await? }))
+    Ok(Some(TicketSlaView { policy_id: pid, policy_name: p.name, level, calendar_name, clocks, spans: spans.into_iter().next(), explain: explain(db, actor, ticket_id, now).await? }))
 }
 
 #[cfg(test)]

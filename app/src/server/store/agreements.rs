@@ -180,20 +180,22 @@ pub async fn active_covering(db: &Db, customer_id: i64, service_id: Option<i64>)
     on_db!(db, |p| sqlx::query_as::<_, AgreementRow>(&sql).bind(customer_id).bind(service_id).fetch_all(p).await)
 }
 
-/// The policy an agreement sets for a ticket about `service_id`: (its override for that
-/// service, its default). Both `None` for an agreement that does not exist.
+/// What an agreement sets for a ticket about `service_id`: (its policy override for that
+/// service, its default policy, its support-hours calendar for that service). All `None` for
+/// an agreement that does not exist.
 ///
 /// # Errors
 /// Database errors.
-pub async fn policies_for(db: &Db, agreement_id: i64, service_id: Option<i64>) -> Result<(Option<i64>, Option<i64>), sqlx::Error> {
-    let row: Option<(Option<i64>, Option<i64>)> = on_db!(db, |p| sqlx::query_as::<_, (Option<i64>, Option<i64>)>(
-        "SELECT (SELECT x.sla_policy_id FROM agreement_services x WHERE x.agreement_id = g.id AND x.service_id = $2), g.sla_policy_id
+pub async fn policies_for(db: &Db, agreement_id: i64, service_id: Option<i64>) -> Result<(Option<i64>, Option<i64>, Option<i64>), sqlx::Error> {
+    let row: Option<(Option<i64>, Option<i64>, Option<i64>)> = on_db!(db, |p| sqlx::query_as::<_, (Option<i64>, Option<i64>, Option<i64>)>(
+        "SELECT (SELECT x.sla_policy_id FROM agreement_services x WHERE x.agreement_id = g.id AND x.service_id = $2), g.sla_policy_id,
+                (SELECT x.calendar_id FROM agreement_services x WHERE x.agreement_id = g.id AND x.service_id = $2)
          FROM agreements g WHERE g.id = $1")
         .bind(agreement_id)
         .bind(service_id)
         .fetch_optional(p)
         .await)?;
-    Ok(row.unwrap_or((None, None)))
+    Ok(row.unwrap_or((None, None, None)))
 }
 
 /// One row of an agreement's tickets.
@@ -441,7 +443,7 @@ pub async fn record_notice(
     days: u32,
     superseded: &[u32],
     messages: &[OutboxMessage],
-    agents: &[i64],
+    in_app: (&[i64], i64),
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
     on_db!(db, |p| {
@@ -479,12 +481,14 @@ pub async fn record_notice(
                 .execute(&mut *tx)
                 .await?;
         }
-        // In the app too, for the agents told (the account manager): `cycle` holds the days.
+        // In the app too, for the agents told (the account manager): `cycle` holds the days
+        // left when it was sent.
+        let (agents, days_left) = in_app;
         for a in agents {
             sqlx::query("INSERT INTO notifications (agent_id, agreement_id, kind, cycle, at) VALUES ($1, $2, 'agreement_expiry', $3, $4)")
                 .bind(a)
                 .bind(agreement_id)
-                .bind(i64::from(days))
+                .bind(days_left)
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;

@@ -54,6 +54,8 @@ pub struct TicketSlaRow {
     pub sla_policy_version: Option<i64>,
     pub sla_calendar_version: Option<i64>,
     pub sla_due_at: Option<DateTime<Utc>>,
+    /// The calendar, when not the policy's.
+    pub sla_calendar_id: Option<i64>,
 }
 
 /// One event of a ticket's history, as the replay needs it.
@@ -189,7 +191,7 @@ pub async fn update_calendar(db: &Db, id: i64, name: &str, body: &str, actor: Op
             .bind(now)
             .execute(&mut *tx)
             .await?;
-        mark_open!(tx, "t.sla_policy_id IN (SELECT id FROM sla_policies WHERE calendar_id = $1)", id);
+        mark_open!(tx, "t.sla_calendar_id = $1 OR (t.sla_calendar_id IS NULL AND t.sla_policy_id IN (SELECT id FROM sla_policies WHERE calendar_id = $1))", id);
         tx.commit().await?;
         Ok(version)
     })
@@ -382,7 +384,7 @@ pub async fn replay_events(db: &Db, ticket_id: i64) -> Result<Vec<ReplayEventRow
 /// `RowNotFound` when there is no such ticket.
 pub async fn ticket_sla(db: &Db, ticket_id: i64) -> Result<TicketSlaRow, sqlx::Error> {
     on_db!(db, |p| sqlx::query_as::<_, TicketSlaRow>(
-        "SELECT sla_policy_id, sla_level, sla_policy_version, sla_calendar_version, sla_due_at FROM tickets WHERE id = $1")
+        "SELECT sla_policy_id, sla_level, sla_policy_version, sla_calendar_version, sla_due_at, sla_calendar_id FROM tickets WHERE id = $1")
         .bind(ticket_id)
         .fetch_one(p)
         .await)
@@ -408,6 +410,8 @@ pub struct ClockSource<'a> {
     pub level: &'a str,
     pub policy_version: i64,
     pub calendar_version: i64,
+    /// The calendar, when not the policy's.
+    pub calendar_id: Option<i64>,
 }
 
 /// How a ticket's SLA terms are written in its history (`sla_terms` events): policy id, policy
@@ -509,7 +513,7 @@ pub async fn save_clocks(
         }
         sqlx::query(
             "UPDATE tickets SET sla_policy_id = $1, sla_level = $2, sla_policy_version = $3, sla_calendar_version = $4, sla_due_at = $5,
-                sla_stale = CASE WHEN sla_gen = $6 THEN FALSE ELSE sla_stale END
+                sla_stale = CASE WHEN sla_gen = $6 THEN FALSE ELSE sla_stale END, sla_calendar_id = $8
              WHERE id = $7")
             .bind(source.map(|s| s.policy_id))
             .bind(source.map(|s| s.level))
@@ -518,6 +522,7 @@ pub async fn save_clocks(
             .bind(soonest)
             .bind(generation)
             .bind(ticket_id)
+            .bind(source.and_then(|s| s.calendar_id))
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
@@ -555,6 +560,8 @@ pub struct OpenClockRow {
     pub due_at: Option<DateTime<Utc>>,
     pub computed_at: DateTime<Utc>,
     pub policy_id: i64,
+    /// The calendar, when not the policy's.
+    pub calendar_id: Option<i64>,
     /// The ticket's status category now (whether the policy pauses it).
     pub category: String,
 }
@@ -569,7 +576,7 @@ pub async fn open_clocks(db: &Db, ticket_ids: &[i64]) -> Result<Vec<OpenClockRow
     }
     let params: Vec<String> = (1..=ticket_ids.len()).map(|i| format!("${i}")).collect();
     let sql = format!(
-        "SELECT c.ticket_id, c.target, c.cycle, c.goal_minutes, c.used_seconds, c.due_at, c.computed_at, t.sla_policy_id AS policy_id, s.category
+        "SELECT c.ticket_id, c.target, c.cycle, c.goal_minutes, c.used_seconds, c.due_at, c.computed_at, t.sla_policy_id AS policy_id, t.sla_calendar_id AS calendar_id, s.category
          FROM ticket_clocks c JOIN tickets t ON t.id = c.ticket_id JOIN statuses s ON s.id = t.status_id
          WHERE c.ticket_id IN ({}) AND c.stopped_at IS NULL AND t.sla_policy_id IS NOT NULL",
         params.join(", ")

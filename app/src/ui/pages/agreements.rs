@@ -145,7 +145,16 @@ pub fn NewAgreementPage() -> impl IntoView {
     let t = use_tr();
     let q = use_query_map();
     let customer = RwSignal::new(q.read_untracked().get("customer").unwrap_or_default());
-    let options = Resource::new(move || customer.get(), |c| agreement_form_options(c.parse().unwrap_or(0)));
+    // The form is built once (choosing a customer keeps what was typed); only the contacts
+    // follow the customer.
+    let preset = customer.get_untracked();
+    let options = Resource::new(move || (), move |_| agreement_form_options(preset.parse().unwrap_or(0)));
+    let contacts = Resource::new(move || customer.get(), |c| async move {
+        match c.parse::<i64>() {
+            Ok(id) if id > 0 => agreement_form_options(id).await.map(|o| o.contacts),
+            _ => Ok(Vec::new()),
+        }
+    });
     let create = ServerAction::<CreateAgreement>::new();
     let err = action_error(create.value());
     let overlap = move || err.get().and_then(|e| e.field("services")).is_some_and(|p| matches!(p, Problem::OverlapsAgreement(_)));
@@ -165,6 +174,8 @@ pub fn NewAgreementPage() -> impl IntoView {
             let customers = o.customers.iter().map(|(id, name)| view! { <option value=id.to_string() selected=chosen == id.to_string()>{name.clone()}</option> }).collect_view();
             let agents = o.agents.iter().map(|(id, name)| view! { <option value=id.to_string()>{name.clone()}</option> }).collect_view();
             let policy_options = move || o.policies.iter().map(|(id, name)| view! { <option value=id.to_string()>{name.clone()}</option> }).collect_view();
+            let calendars = o.calendars.clone();
+            let calendar_options = move || calendars.iter().map(|(id, name)| view! { <option value=id.to_string()>{name.clone()}</option> }).collect_view();
             let services = o
                 .services
                 .iter()
@@ -180,21 +191,15 @@ pub fn NewAgreementPage() -> impl IntoView {
                             <td data-label=t.ag_policy_override>
                                 <select name=field("sla_policy_id")><option value="">{t.ag_agreement_default}</option>{policy_options()}</select>
                             </td>
+                            <td data-label=t.ag_hours>
+                                <select name=field("calendar_id")><option value="">{t.ag_policy_hours}</option>{calendar_options()}</select>
+                            </td>
                             <td data-label=t.ag_rate><input name=field("hourly_rate") inputmode="decimal" class="short" placeholder="95.00"/></td>
                             <td data-label=t.ag_currency><input name=field("currency") maxlength="3" class="short" placeholder="EUR"/></td>
                         </tr>
                     }
                 })
                 .collect_view();
-            let contacts = o
-                .contacts
-                .iter()
-                .enumerate()
-                .map(|(i, (id, name, email))| view! {
-                    <label class="check"><input type="checkbox" name=format!("form[contacts][{i}]") value=id.to_string()/>" "{format!("{name} <{email}>")}</label>
-                })
-                .collect_view();
-            let no_contacts = o.contacts.is_empty();
             view! {
                 <ActionForm action=create>
                     <div class="stack">
@@ -233,13 +238,33 @@ pub fn NewAgreementPage() -> impl IntoView {
                             <h2>{t.ag_services}</h2>
                             <div class="table-scroll">
                                 <table class="list compact terms-form">
-                                    <thead><tr><th>{t.service}</th><th>{t.ag_policy_override}</th><th>{t.ag_rate}</th><th>{t.ag_currency}</th></tr></thead>
+                                    <thead><tr><th>{t.service}</th><th>{t.ag_policy_override}</th><th>{t.ag_hours}</th><th>{t.ag_rate}</th><th>{t.ag_currency}</th></tr></thead>
                                     <tbody>{services}</tbody>
                                 </table>
                             </div>
                             <ServiceErrors err/>
                             <h2>{t.ag_contacts}</h2>
-                            {if no_contacts { view! { <p class="muted">{t.ag_choose_customer_first}</p> }.into_any() } else { view! { <div class="stack">{contacts}</div> }.into_any() }}
+                            <Transition fallback=move || view! { <p class="muted">{t.loading}</p> }>
+                                {move || Suspend::new(async move {
+                                    match contacts.await {
+                                        Ok(list) if list.is_empty() => {
+                                            let none = if customer.get_untracked().is_empty() { t.ag_choose_customer_first } else { t.none };
+                                            view! { <p class="muted">{none}</p> }.into_any()
+                                        }
+                                        Ok(list) => {
+                                            let items = list
+                                                .into_iter()
+                                                .enumerate()
+                                                .map(|(i, (id, name, email))| view! {
+                                                    <label class="check"><input type="checkbox" name=format!("form[contacts][{i}]") value=id.to_string()/>" "{format!("{name} <{email}>")}</label>
+                                                })
+                                                .collect_view();
+                                            view! { <div class="stack">{items}</div> }.into_any()
+                                        }
+                                        Err(e) => view! { <ErrorNotice err=e/> }.into_any(),
+                                    }
+                                })}
+                            </Transition>
                         </div>
                     </div>
                     <Show when=overlap>
@@ -310,6 +335,7 @@ fn AgreementDetail(a: AgreementView, change: ServerAction<ChangeAgreement>) -> i
             <tr>
                 <td data-label=t.service><a href=format!("/admin/services/{}", x.service_id)>{x.service_name.clone()}</a></td>
                 <td data-label=t.ag_policy_override>{x.policy_name.clone().unwrap_or_else(|| t.ag_agreement_default.to_owned())}</td>
+                <td data-label=t.ag_hours>{x.calendar_name.clone().unwrap_or_else(|| t.ag_policy_hours.to_owned())}</td>
                 <td data-label=t.ag_rate class="n">{x.rate.clone().map(|(r, c)| format!("{} {c}", format_rate(r))).unwrap_or_else(|| t.none.to_owned())}</td>
             </tr>
         })
@@ -427,7 +453,7 @@ fn AgreementDetail(a: AgreementView, change: ServerAction<ChangeAgreement>) -> i
                 <section class="card flush">
                     <h2 class="pad">{t.ag_services}</h2>
                     <table class="list" data-testid="terms">
-                        <thead><tr><th>{t.service}</th><th>{t.ag_policy_override}</th><th class="n">{t.ag_rate}</th></tr></thead>
+                        <thead><tr><th>{t.service}</th><th>{t.ag_policy_override}</th><th>{t.ag_hours}</th><th class="n">{t.ag_rate}</th></tr></thead>
                         <tbody>{terms}</tbody>
                     </table>
                 </section>

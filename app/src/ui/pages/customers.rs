@@ -188,7 +188,9 @@ fn CustomerDetail(c: CustomerView, reload: RwSignal<u32>) -> impl IntoView {
                 <section class="card" data-testid="customer-agreements">
                     <div class="page-head">
                         <h2>{t.ag_title}</h2>
-                        <a class="button small" href=format!("/agreements/new?customer={}", c.id)>{t.ag_new}</a>
+                        {crate::ui::use_session().is_some_and(|s| s.role.is_manager()).then(|| view! {
+                            <a class="button small" href=format!("/agreements/new?customer={}", c.id)>{t.ag_new}</a>
+                        })}
                     </div>
                     {if c.agreements.is_empty() {
                         view! { <p class="muted">{t.ag_none}</p> }.into_any()

@@ -59,7 +59,7 @@ fn Notice(n: NotificationView, mark: ServerAction<MarkNotificationsRead>) -> imp
     let (icon, label, class) = match n.kind {
         NoticeKind::SlaWarning => ("⚠", t.n_warning, "badge clock warn"),
         NoticeKind::SlaBreach => ("✖", t.cs_breached, "badge clock breached"),
-        NoticeKind::AgreementExpiry => ("📅", t.n_expiry, "badge clock warn"),
+        NoticeKind::AgreementExpiry => ("⚠", t.n_expiry, "badge clock warn"),
     };
     let target = n.target.map(|x| t.target(x)).unwrap_or_default();
     let due = match (n.kind, n.days, n.due.as_ref()) {
