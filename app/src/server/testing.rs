@@ -169,3 +169,9 @@ pub fn policy_form(name: &str, calendar_id: i64, urgent_first: &str, default: bo
         ..Default::default()
     }
 }
+
+/// A calendar form for weekdays 09:00–17:00 UTC, for tests.
+pub fn weekdays_form(name: &str) -> crate::domain::CalendarForm {
+    let day = || "09:00-17:00".to_owned();
+    crate::domain::CalendarForm { name: name.into(), timezone: "UTC".into(), mon: day(), tue: day(), wed: day(), thu: day(), fri: day(), ..Default::default() }
+}

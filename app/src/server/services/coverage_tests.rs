@@ -282,16 +282,7 @@ async fn the_agreements_support_hours_for_a_service_set_the_clock() {
     each_backend(|db| async move {
         let d = desk(db).await;
         // Hosting under this agreement is supported on weekdays 09:00–17:00 UTC only.
-        let weekdays = crate::domain::CalendarForm {
-            name: "Office hours".into(),
-            timezone: "UTC".into(),
-            mon: "09:00-17:00".into(),
-            tue: "09:00-17:00".into(),
-            wed: "09:00-17:00".into(),
-            thu: "09:00-17:00".into(),
-            fri: "09:00-17:00".into(),
-            ..Default::default()
-        };
+        let weekdays = crate::server::testing::weekdays_form("Office hours");
         let office = sla::create_calendar(&d.db, &d.boss, crate::domain::CalendarInput::try_from(weekdays).unwrap(), t0()).await.unwrap();
         let beta = customers::insert(&d.db, "Beta", "UTC", t0()).await.unwrap();
         let mut input = agreement(beta, "Office hosting", t0().date_naive() - TimeDelta::days(1), &[d.hosting]);

@@ -1034,16 +1034,7 @@ mod tests {
         each_backend(|db| async move {
             let d = desk(db).await;
             // Weekdays 09:00–17:00 UTC, urgent first response in 4h, warned at 80 % (3h12m).
-            let form = CalendarForm {
-                name: "Office".into(),
-                timezone: "UTC".into(),
-                mon: "09:00-17:00".into(),
-                tue: "09:00-17:00".into(),
-                wed: "09:00-17:00".into(),
-                thu: "09:00-17:00".into(),
-                fri: "09:00-17:00".into(),
-                ..Default::default()
-            };
+            let form = crate::server::testing::weekdays_form("Office");
             let office = create_calendar(&d.db, &d.boss, CalendarInput::try_from(form).unwrap(), t0()).await.unwrap();
             let input = PolicyInput::try_from(policy_form("Office hours", office, "4h", false)).unwrap();
             let p = create_policy(&d.db, &d.boss, input, t0()).await.unwrap();
@@ -1246,17 +1237,7 @@ mod tests {
     async fn the_timeline_explains_pauses_closed_hours_holidays_and_goal_changes() {
         each_backend(|db| async move {
             let d = desk(db).await;
-            let form = CalendarForm {
-                name: "Office".into(),
-                timezone: "UTC".into(),
-                mon: "09:00-17:00".into(),
-                tue: "09:00-17:00".into(),
-                wed: "09:00-17:00".into(),
-                thu: "09:00-17:00".into(),
-                fri: "09:00-17:00".into(),
-                holidays: "2026-12-02 Staff day".into(),
-                ..Default::default()
-            };
+            let form = CalendarForm { holidays: "2026-12-02 Staff day".into(), ..crate::server::testing::weekdays_form("Office") };
             let office = create_calendar(&d.db, &d.boss, CalendarInput::try_from(form).unwrap(), t0()).await.unwrap();
             let p = create_policy(&d.db, &d.boss, PolicyInput::try_from(policy_form("Office hours", office, "4h", false)).unwrap(), t0()).await.unwrap();
             set_customer_policy(&d.db, &d.boss, d.customer, Some(p), t0()).await.unwrap();
