@@ -336,8 +336,8 @@ pub struct CoverChoice {
 pub struct Cover {
     /// Its active agreements.
     pub active: Vec<CoverChoice>,
-    /// Whether it has (or had) any agreement that was not cancelled: a customer that never
-    /// had one may still ask for things that are about no service.
+    /// Whether it has (or had) an agreement that started (active or expired): a customer that
+    /// never had one (or whose first has not started) may still ask for things about no service.
     pub contracted: bool,
     /// Who to contact about cover ("Name <email>", the account manager of its latest
     /// agreement), or empty.

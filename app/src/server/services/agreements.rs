@@ -112,6 +112,15 @@ async fn check(db: &Db, a: &AgreementInput, except: Option<i64>) -> Result<(), A
         if s.calendar_id.is_some_and(|c| !calendars.iter().any(|x| x.id == c)) {
             return Err(AppError::invalid(&format!("services[{i}].calendar_id"), Problem::NotAvailable));
         }
+        if let Some(c) = s.calendar_id {
+            // Support hours without any working time would leave its tickets without clocks.
+            if let Err(e) = super::sla::check_calendar(db, c).await {
+                return Err(match e {
+                    AppError::Invalid(_) => AppError::invalid(&format!("services[{i}].calendar_id"), Problem::NoWorkingTime),
+                    other => other,
+                });
+            }
+        }
     }
     if !customers::exists(db, a.customer_id).await? {
         return Err(AppError::invalid("customer_id", Problem::NotAvailable));
@@ -260,7 +269,7 @@ pub async fn change(db: &Db, actor: &Actor, id: i64, change: Change, reason: &st
     };
     let next = status_on(starts, ends, kind == "cancelled", today);
     let (old, new) = if kind == "cancelled" { (Some(g.status.clone()), Some(next.as_str().to_owned())) } else { (old, new) };
-    if !store::transition(db, id, g.version, next.as_str(), starts, ends, (kind, old, new, Some(reason.trim())), Some(actor.id), now_micros(now)).await? {
+    if !store::transition(db, id, g.version, &g.status, next.as_str(), starts, ends, (kind, old, new, Some(reason.trim())), Some(actor.id), now_micros(now)).await? {
         return Err(AppError::Conflict { by: String::new(), current_version: store::get(db, id).await?.version });
     }
     // Ended by hand today: the manager knows; no "ends in 0 days" notice follows.
@@ -268,7 +277,7 @@ pub async fn change(db: &Db, actor: &Actor, id: i64, change: Change, reason: &st
         store::supersede_notices(db, id, today, &parse_notice_days(&g.notice_days), now_micros(now)).await?;
     }
     if next != status && kind != "cancelled" {
-        store::transition(db, id, g.version + 1, next.as_str(), starts, ends, ("status", Some(g.status.clone()), Some(next.as_str().to_owned()), Some(kind)), Some(actor.id), now_micros(now)).await?;
+        store::transition(db, id, g.version + 1, next.as_str(), next.as_str(), starts, ends, ("status", Some(g.status.clone()), Some(next.as_str().to_owned()), Some(kind)), Some(actor.id), now_micros(now)).await?;
     }
     Ok(next)
 }
@@ -538,7 +547,8 @@ pub async fn covers(db: &Db, customer_id: Option<i64>) -> Result<std::collection
     // Newest start first: the first account manager met is the latest agreement's.
     for g in &rows {
         let c = out.entry(g.customer_id).or_default();
-        c.contracted = true;
+        // One whose only agreement has not started yet is not held to it.
+        c.contracted |= g.status != "planned";
         if c.contact.is_empty() {
             if let Some(m) = g.account_manager_id {
                 if !managers.contains_key(&m) {
@@ -613,7 +623,7 @@ async fn lifecycle_one(db: &Db, g: &AgreementRow, now: DateTime<Utc>, run: &mut 
     let today = local_today(&g.customer_timezone, now);
     let next = status_on(g.starts_on, g.ends_on, false, today);
     if next.as_str() != g.status {
-        if !store::transition(db, g.id, g.version, next.as_str(), g.starts_on, g.ends_on, ("status", Some(g.status.clone()), Some(next.as_str().to_owned()), Some("date")), None, now).await? {
+        if !store::transition(db, g.id, g.version, &g.status, next.as_str(), g.starts_on, g.ends_on, ("status", Some(g.status.clone()), Some(next.as_str().to_owned()), Some("date")), None, now).await? {
             // Changed meanwhile (by hand, or another server): the next run sees it as it is.
             return Ok(());
         }

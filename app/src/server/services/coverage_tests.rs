@@ -299,3 +299,21 @@ async fn the_agreements_support_hours_for_a_service_set_the_clock() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_customer_whose_first_agreement_has_not_started_may_still_ask_and_empty_support_hours_are_refused() {
+    each_backend(|db| async move {
+        let d = desk(db).await;
+        let soon = customers::insert(&d.db, "Soon", "UTC", t0()).await.unwrap();
+        create(&d.db, &d.boss, agreement(soon, "From January", t0().date_naive() + TimeDelta::days(40), &[d.email]), t0()).await.unwrap();
+        assert!(tickets::create(&d.db, &d.boss, request(soon, None), t0()).await.is_ok(), "not held to an agreement that has not started");
+        // Support hours without any working time would leave the service's tickets without clocks.
+        let closed = crate::domain::CalendarForm { name: "Never open".into(), timezone: "UTC".into(), ..Default::default() };
+        let closed = sla::create_calendar(&d.db, &d.boss, crate::domain::CalendarInput::try_from(closed).unwrap(), t0()).await.unwrap();
+        let mut input = agreement(soon, "Closed hours", t0().date_naive() + TimeDelta::days(400), &[d.hosting]);
+        input.services[0].calendar_id = Some(closed);
+        let e = create(&d.db, &d.boss, input, t0()).await.unwrap_err();
+        assert_eq!(e.field("services[0].calendar_id"), Some(Problem::NoWorkingTime));
+    })
+    .await;
+}

@@ -202,7 +202,7 @@ pub async fn policy(db: &Db, actor: &Actor, id: i64) -> Result<PolicyView, AppEr
     Ok(PolicyView { summary: summary(r)?, pause: body.pause, warning_percent: body.warning_percent, updated, calendars, customer_names })
 }
 
-async fn check_calendar(db: &Db, id: i64) -> Result<(), AppError> {
+pub(crate) async fn check_calendar(db: &Db, id: i64) -> Result<(), AppError> {
     let r = match store::calendar(db, id).await {
         Ok(r) => r,
         Err(sqlx::Error::RowNotFound) => return Err(AppError::invalid("calendar_id", Problem::NotAvailable)),

@@ -166,20 +166,6 @@ pub async fn of_customer(db: &Db, customer_id: i64) -> Result<Vec<AgreementRow>,
     on_db!(db, |p| sqlx::query_as::<_, AgreementRow>(&sql).bind(customer_id).fetch_all(p).await)
 }
 
-/// A customer's active agreements that cover `service_id` (any active one for `None`), the
-/// latest start first: the first is the one a new ticket falls under.
-///
-/// # Errors
-/// Database errors.
-pub async fn active_covering(db: &Db, customer_id: i64, service_id: Option<i64>) -> Result<Vec<AgreementRow>, sqlx::Error> {
-    let sql = format!(
-        "{SELECT} WHERE g.customer_id = $1 AND g.status = 'active'
-           AND (CAST($2 AS BIGINT) IS NULL OR EXISTS (SELECT 1 FROM agreement_services x WHERE x.agreement_id = g.id AND x.service_id = $2))
-         ORDER BY g.starts_on DESC, g.number DESC"
-    );
-    on_db!(db, |p| sqlx::query_as::<_, AgreementRow>(&sql).bind(customer_id).bind(service_id).fetch_all(p).await)
-}
-
 /// What an agreement sets for a ticket about `service_id`: (its policy override for that
 /// service, its default policy, its support-hours calendar for that service). All `None` for
 /// an agreement that does not exist.
@@ -314,8 +300,10 @@ pub async fn overlapping(
         .await)
 }
 
-/// A change of an agreement's status or dates, with its history entry, if it is still at
-/// `version`. `Ok(false)`: it changed meanwhile (nothing written).
+/// A change of an agreement's status (from `was`, the status it had at `version`) or dates,
+/// with its history entry, if it is still at `version`. `Ok(false)`: it changed meanwhile
+/// (nothing written). Its first statement writes: on SQLite a transaction that reads first
+/// cannot take the write lock once another connection has written.
 ///
 /// # Errors
 /// Database errors.
@@ -324,6 +312,7 @@ pub async fn transition(
     db: &Db,
     id: i64,
     version: i64,
+    was: &str,
     status: &str,
     starts_on: NaiveDate,
     ends_on: Option<NaiveDate>,
@@ -334,7 +323,6 @@ pub async fn transition(
     let (kind, old, new, reason) = event;
     on_db!(db, |p| {
         let mut tx = p.begin().await?;
-        let was: String = sqlx::query_scalar("SELECT status FROM agreements WHERE id = $1").bind(id).fetch_one(&mut *tx).await?;
         let n = sqlx::query("UPDATE agreements SET status = $1, starts_on = $2, ends_on = $3, version = version + 1, updated_at = $4 WHERE id = $5 AND version = $6")
             .bind(status)
             .bind(starts_on)
